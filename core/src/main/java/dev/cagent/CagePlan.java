@@ -1,0 +1,457 @@
+package dev.cagent;
+
+import dev.cagent.lint.Lint;
+import dev.cagent.lint.LintReport;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * An immutable description of a cage: the agent account and the ordered steps that build its
+ * walls. Made by {@link Cage#forUser(String)}; compare with {@code equals}; change a copy with
+ * {@link #toBuilder()}; check with {@link #lint()}.
+ */
+public final class CagePlan {
+
+    private final Builder state;
+    private final List<Step> steps;
+
+    private CagePlan(Builder state, List<Step> steps) {
+        this.state = state;
+        this.steps = List.copyOf(steps);
+    }
+
+    /** The agent's short name. */
+    public String agent() {
+        return state.name;
+    }
+
+    /** The human working beside the agent, when the plan names one. */
+    public Optional<String> human() {
+        return Optional.ofNullable(state.human);
+    }
+
+    /** The steps in the order a backend applies them (undo runs them backwards). */
+    public List<Step> steps() {
+        return steps;
+    }
+
+    /** The first step of a type, e.g. {@code plan.step(UserAccount.class)}. */
+    public <T extends Step> Optional<T> step(Class<T> type) {
+        return steps.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
+    /** Every step of a type, in order. */
+    public <T extends Step> List<T> stepsOf(Class<T> type) {
+        return steps.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** The agent account step; every plan has exactly one. */
+    public UserAccount user() {
+        return step(UserAccount.class).orElseThrow();
+    }
+
+    /** Lint codes the author accepted: their errors no longer refuse the plan. */
+    public Set<String> acceptedRisks() {
+        return Collections.unmodifiableSet(new TreeSet<>(state.acceptedRisks));
+    }
+
+    /** The findings of the plan on its own, without looking at any machine. */
+    public LintReport lint() {
+        return Lint.check(this);
+    }
+
+    /** A builder holding this plan's settings, to derive a changed plan. */
+    public Builder toBuilder() {
+        return state.copy();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CagePlan that && steps.equals(that.steps) && Objects.equals(state.human, that.state.human)
+                && state.acceptedRisks.equals(that.state.acceptedRisks);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(steps, state.human, state.acceptedRisks);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("CagePlan for ").append(agent());
+        human().ifPresent(h -> sb.append(" (working with ").append(h).append(')'));
+        sb.append('\n');
+        for (int i = 0; i < steps.size(); i++) {
+            sb.append(String.format("%3d. %s%n", i + 1, steps.get(i)));
+        }
+        if (!state.acceptedRisks.isEmpty()) {
+            sb.append("  accepted risks: ").append(String.join(", ", new TreeSet<>(state.acceptedRisks))).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Collects a plan's settings. Each method checks its own argument at once and throws an
+     * {@link InvalidPlanException} naming the value and the fix; {@link #build()} checks what
+     * spans several settings. Not thread-safe; the plan it builds is.
+     */
+    public static final class Builder {
+
+        /** Where agent UIDs and group GIDs are allocated when none is given: above Apple's system range. */
+        public static final IdRequest DEFAULT_ID_RANGE = new IdRequest.FirstFreeIn(600, 699);
+
+        private String name;
+        private String realName;
+        private IdRequest uid = DEFAULT_ID_RANGE;
+        private PrimaryGroup primaryGroup;
+        private String shell = "/bin/zsh";
+        private String home;
+        private int homeMode = 0750;
+        private boolean hidden = true;
+        private Password password = Password.none();
+        private String human;
+        private String humanHome;
+        private final Map<String, Denial> denials = new LinkedHashMap<>();
+        private String groupName;
+        private IdRequest gid = DEFAULT_ID_RANGE;
+        private final Set<String> extraMembers = new LinkedHashSet<>();
+        private String workspace;
+        private int workspaceDirectoryMode = 02770;
+        private int workspaceFileMode = 0660;
+        private int workspaceExecutableFileMode = 0770;
+        private boolean workspaceInheritableAccess = true;
+        private Umask humanUmask;
+        private String humanUmaskFile;
+        private ClaudeCodeHook.Location hookLocation;
+        private String hookSettingsFile;
+        private List<String> jqCandidates = ClaudeCodeHook.DEFAULT_JQ_CANDIDATES;
+        private final List<CustomStep> customSteps = new ArrayList<>();
+        private final Set<String> acceptedRisks = new LinkedHashSet<>();
+
+        private record Denial(String requested, Set<AclRight> rights) {
+        }
+
+        Builder(String name) {
+            this.name = Names.checkShortName("user name", name);
+        }
+
+        /** The display name ({@code RealName}); defaults to the short name. */
+        public Builder realName(String realName) {
+            this.realName = Names.checkRealName("realName", realName);
+            return this;
+        }
+
+        /** A fixed UID. Below 500 is Apple's system range: lint warns. */
+        public Builder uid(int uid) {
+            this.uid = IdRequest.exactly(uid);
+            return this;
+        }
+
+        /** The first UID free on the machine in {@code from..to} (the default is 600-699). */
+        public Builder uidFirstFreeIn(int from, int to) {
+            this.uid = IdRequest.firstFreeIn(from, to);
+            return this;
+        }
+
+        /** A fixed primary GID, e.g. 20 (staff, which lint warns about). Default: the collaboration group. */
+        public Builder primaryGroupId(int gid) {
+            this.primaryGroup = PrimaryGroup.id(gid);
+            return this;
+        }
+
+        /** The login shell ({@code UserShell}), an absolute path; default {@code /bin/zsh}. */
+        public Builder shell(String shell) {
+            this.shell = MacPaths.check("shell", shell);
+            return this;
+        }
+
+        /** The home directory ({@code NFSHomeDirectory}); default {@code /Users/NAME}. */
+        public Builder home(String home) {
+            String checked = MacPaths.check("home", home);
+            if (checked.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 511) {
+                throw new InvalidPlanException("home", "home path is longer than 511 bytes, the macOS limit for home directories");
+            }
+            if (checked.equals("/")) {
+                throw new InvalidPlanException("home", "home '/' would hand the whole disk to the agent: give a directory of its own, e.g. /Users/" + name);
+            }
+            this.home = checked;
+            return this;
+        }
+
+        /** The home directory's mode; default 0750 (group members may enter, others not). */
+        public Builder homeMode(int mode) {
+            this.homeMode = Modes.check("homeMode", mode);
+            if ((mode & 0002) != 0) {
+                throw new InvalidPlanException("homeMode", "mode 0" + Integer.toOctalString(mode) + " lets everyone write the agent's home: drop the others' write bit, e.g. 0750");
+            }
+            return this;
+        }
+
+        /** Hide the account from the login window ({@code IsHidden 1}); default true. */
+        public Builder hidden(boolean hidden) {
+            this.hidden = hidden;
+            return this;
+        }
+
+        /** No password: nobody can log in as the agent; sudo can still start it. The default. */
+        public Builder noPassword() {
+            this.password = Password.none();
+            return this;
+        }
+
+        /** A password, passed to dscl on standard input only; refused if it cannot pass unaltered. */
+        public Builder password(Secret secret) {
+            this.password = Password.of(secret);
+            return this;
+        }
+
+        /** The person who works beside the agent; default home {@code /Users/NAME}. */
+        public Builder human(String human) {
+            this.human = Names.checkShortName("human", human);
+            return this;
+        }
+
+        /** The human's home when it is not {@code /Users/NAME}. */
+        public Builder humanHome(String path) {
+            this.humanHome = MacPaths.check("humanHome", path);
+            return this;
+        }
+
+        /** Denies the agent {@code read,write,execute,list} on {@code path}, as the seed does. */
+        public Builder deny(String path) {
+            return deny(path, AclRight.seedDenial());
+        }
+
+        /** Denies the agent the given rights on {@code path}. */
+        public Builder deny(String path, AclRight first, AclRight... more) {
+            return deny(path, EnumSet.of(first, more));
+        }
+
+        /** Denies the agent the given rights on {@code path}; repeated paths (also {@code /etc} and {@code /private/etc}) merge. */
+        public Builder deny(String path, Set<AclRight> rights) {
+            String checked = MacPaths.check("deny", path);
+            Objects.requireNonNull(rights, "rights");
+            if (rights.isEmpty()) {
+                throw new InvalidPlanException("deny", "no rights given for " + checked + ": name at least one, e.g. AclRight.READ_DATA");
+            }
+            String canonical = MacPaths.canonical(checked);
+            Denial existing = denials.get(canonical);
+            EnumSet<AclRight> merged = EnumSet.copyOf(rights);
+            if (existing != null) {
+                merged.addAll(existing.rights());
+            }
+            denials.put(canonical, new Denial(existing != null ? existing.requested() : checked, merged));
+            return this;
+        }
+
+        /** Denies only listing {@code path} (e.g. {@code /Users}): what is below stays reachable. */
+        public Builder denyListing(String path) {
+            return deny(path, EnumSet.of(AclRight.READ_DATA));
+        }
+
+        /** A collaboration group of the human and the agent; its GID is the first free in 600-699 unless set. */
+        public Builder collaborationGroup(String name) {
+            this.groupName = Names.checkShortName("collaborationGroup", name);
+            return this;
+        }
+
+        /** A fixed GID for the collaboration group. */
+        public Builder collaborationGroupId(int gid) {
+            this.gid = IdRequest.exactly(gid);
+            return this;
+        }
+
+        /** The first free GID in {@code from..to} for the collaboration group. */
+        public Builder collaborationGroupIdFirstFreeIn(int from, int to) {
+            this.gid = IdRequest.firstFreeIn(from, to);
+            return this;
+        }
+
+        /** Another explicit member of the collaboration group (the agent and the human are always members). */
+        public Builder alsoMember(String user) {
+            extraMembers.add(Names.checkShortName("member", user));
+            return this;
+        }
+
+        /** The directory both edit; owned by the agent and the collaboration group. */
+        public Builder workspace(String path) {
+            String checked = MacPaths.canonical(MacPaths.check("workspace", path));
+            if (checked.equals("/")) {
+                throw new InvalidPlanException("workspace", "the workspace '/' would hand the whole disk to the group: give a directory of its own, e.g. /Users/" + name + "/workshop");
+            }
+            this.workspace = checked;
+            return this;
+        }
+
+        /** Modes for the workspace: directories (default 2770) and plain files (default 660); executable files get the file mode plus the execute bits of its read bits. */
+        public Builder workspaceModes(int directoryMode, int fileMode) {
+            this.workspaceDirectoryMode = Modes.check("workspace directory mode", directoryMode);
+            this.workspaceFileMode = Modes.check("workspace file mode", fileMode);
+            this.workspaceExecutableFileMode = fileMode | ((fileMode & 0444) >> 2);
+            return this;
+        }
+
+        /** Whether to add inheritable group allow entries to the workspace; default true. */
+        public Builder workspaceInheritableAccess(boolean enabled) {
+            this.workspaceInheritableAccess = enabled;
+            return this;
+        }
+
+        /** Adds {@code umask UMASK} to the human's {@code ~/.zshrc} as a marked block. */
+        public Builder humanUmask(String umask) {
+            this.humanUmask = Umask.parse(umask);
+            return this;
+        }
+
+        /** Adds {@code umask UMASK} to the given shell startup file of the human's. */
+        public Builder humanUmask(String file, String umask) {
+            this.humanUmaskFile = MacPaths.check("umask file", file);
+            this.humanUmask = Umask.parse(umask);
+            return this;
+        }
+
+        /** The Claude Code hook in the agent's user settings ({@code ~/.claude/settings.json}). */
+        public Builder claudeCodeHook() {
+            return claudeCodeHook(ClaudeCodeHook.Location.USER);
+        }
+
+        /** The Claude Code hook in the chosen settings file (the root-owned one at its default path). */
+        public Builder claudeCodeHook(ClaudeCodeHook.Location location) {
+            this.hookLocation = Objects.requireNonNull(location, "location");
+            this.hookSettingsFile = null;
+            return this;
+        }
+
+        /** The Claude Code hook in a root-owned settings file at {@code path}, passed with {@code --settings} at launch. */
+        public Builder claudeCodeHookRootOwned(String path) {
+            this.hookSettingsFile = MacPaths.check("claude settings file", path);
+            this.hookLocation = ClaudeCodeHook.Location.ROOT_OWNED;
+            return this;
+        }
+
+        /** Where to look for jq, in order (default /usr/bin/jq, /opt/homebrew/bin/jq, /usr/local/bin/jq). */
+        public Builder jqCandidates(String... paths) {
+            List<String> checked = new ArrayList<>();
+            for (String p : paths) {
+                checked.add(MacPaths.check("jq", p));
+            }
+            if (checked.isEmpty()) {
+                throw new InvalidPlanException("jq", "no path given: name at least one, e.g. /usr/bin/jq");
+            }
+            this.jqCandidates = List.copyOf(checked);
+            return this;
+        }
+
+        /** Adds a step of your own, applied after the built-in ones. */
+        public Builder step(CustomStep step) {
+            customSteps.add(Objects.requireNonNull(step, "step"));
+            return this;
+        }
+
+        /** Accepts a lint finding's risk: an error with this code no longer refuses the plan. */
+        public Builder acceptRisk(String code) {
+            if (!Lint.knows(code)) {
+                throw new InvalidPlanException("acceptRisk", "unknown lint code " + Texts.visible(code) + ": use one of " + Lint.codes());
+            }
+            acceptedRisks.add(code);
+            return this;
+        }
+
+        /** Checks what spans several settings and builds the immutable plan. */
+        public CagePlan build() {
+            String agentHome = home != null ? home : "/Users/" + name;
+            String humanHomePath = human == null ? null : (humanHome != null ? humanHome : "/Users/" + human);
+            if (human != null && human.equals(name)) {
+                throw new InvalidPlanException("human", "the human '" + human + "' is the agent itself: name the person's own account, e.g. human(\"alice\")");
+            }
+            if (humanHomePath != null && MacPaths.isSameOrBelow(agentHome, humanHomePath)) {
+                throw new InvalidPlanException("home", "the agent's home " + agentHome + " lies in " + human + "'s home " + humanHomePath + ": give it a home of its own, e.g. /Users/" + name);
+            }
+            if (groupName == null && primaryGroup == null) {
+                throw new InvalidPlanException("primaryGroupId", "the agent needs a primary group: add collaborationGroup(\"NAME\") (it becomes the primary group) or set primaryGroupId(GID)");
+            }
+            if (workspace != null && groupName == null) {
+                throw new InvalidPlanException("workspace", "a shared workspace needs a collaboration group to own it: add collaborationGroup(\"collabo\")");
+            }
+            if (humanUmask != null && human == null) {
+                throw new InvalidPlanException("humanUmask", "whose shell gets the umask? add human(\"NAME\")");
+            }
+            if (hookLocation == ClaudeCodeHook.Location.PROJECT && workspace == null) {
+                throw new InvalidPlanException("claudeCodeHook", "project settings live in the workspace: add workspace(PATH) or choose Location.USER");
+            }
+
+            List<Step> steps = new ArrayList<>();
+            PrimaryGroup primary = primaryGroup != null ? primaryGroup : PrimaryGroup.collaborationGroup();
+            steps.add(new UserAccount(name, realName != null ? realName : name, uid, primary, shell, agentHome, hidden, password));
+            if (groupName != null) {
+                List<String> members = new ArrayList<>();
+                if (human != null) {
+                    members.add(human);
+                }
+                members.add(name);
+                extraMembers.stream().filter(m -> !members.contains(m)).forEach(members::add);
+                steps.add(new CollaborationGroup(groupName, gid, members));
+            }
+            steps.add(new HomeDirectory(agentHome, name, homeMode));
+            denials.forEach((path, d) -> steps.add(new AccessDenial(path, d.requested(), name, d.rights())));
+            if (workspace != null) {
+                steps.add(new SharedWorkspace(workspace, name, groupName, workspaceDirectoryMode, workspaceFileMode,
+                        workspaceExecutableFileMode, workspaceInheritableAccess));
+            }
+            if (humanUmask != null) {
+                steps.add(new ShellUmask(humanUmaskFile != null ? humanUmaskFile : humanHomePath + "/.zshrc", human, humanUmask));
+            }
+            if (hookLocation != null) {
+                steps.add(switch (hookLocation) {
+                    case USER -> new ClaudeCodeHook(agentHome + "/.claude/settings.json", hookLocation, name, jqCandidates);
+                    case PROJECT -> new ClaudeCodeHook(workspace + "/.claude/settings.json", hookLocation, name, jqCandidates);
+                    case ROOT_OWNED -> new ClaudeCodeHook(hookSettingsFile != null ? hookSettingsFile
+                            : "/Library/Application Support/cagent/" + name + "/claude-settings.json", hookLocation, "root", jqCandidates);
+                });
+            }
+            steps.addAll(customSteps);
+            return new CagePlan(copy(), steps);
+        }
+
+        private Builder copy() {
+            Builder b = new Builder(name);
+            b.realName = realName;
+            b.uid = uid;
+            b.primaryGroup = primaryGroup;
+            b.shell = shell;
+            b.home = home;
+            b.homeMode = homeMode;
+            b.hidden = hidden;
+            b.password = password;
+            b.human = human;
+            b.humanHome = humanHome;
+            b.denials.putAll(denials);
+            b.groupName = groupName;
+            b.gid = gid;
+            b.extraMembers.addAll(extraMembers);
+            b.workspace = workspace;
+            b.workspaceDirectoryMode = workspaceDirectoryMode;
+            b.workspaceFileMode = workspaceFileMode;
+            b.workspaceExecutableFileMode = workspaceExecutableFileMode;
+            b.workspaceInheritableAccess = workspaceInheritableAccess;
+            b.humanUmask = humanUmask;
+            b.humanUmaskFile = humanUmaskFile;
+            b.hookLocation = hookLocation;
+            b.hookSettingsFile = hookSettingsFile;
+            b.jqCandidates = jqCandidates;
+            b.customSteps.addAll(customSteps);
+            b.acceptedRisks.addAll(acceptedRisks);
+            return b;
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.cagent.lint;
+
+import dev.cagent.AccessDenial;
+import dev.cagent.AclRight;
+import dev.cagent.CagePlan;
+import dev.cagent.ClaudeCodeHook;
+import dev.cagent.IdRequest;
+import dev.cagent.MacPaths;
+import dev.cagent.Modes;
+import dev.cagent.Password;
+import dev.cagent.PrimaryGroup;
+import dev.cagent.SharedWorkspace;
+import dev.cagent.ShellUmask;
+import dev.cagent.UserAccount;
+import dev.cagent.CollaborationGroup;
+import dev.cagent.HomeDirectory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Finds what a plan gets wrong before it touches a machine. Pure: the plan (and, when a backend
+ * has probed, a few {@link MachineFacts}) in, findings out.
+ */
+public final class Lint {
+
+    /** Paths whose search right every process needs: denying them breaks the agent or the system. */
+    static final Set<String> CRITICAL_PATHS = Set.of("/", "/private", "/private/tmp", "/dev", "/usr", "/bin", "/sbin",
+            "/System", "/Library", "/private/var/folders", "/Applications");
+
+    private Lint() {
+    }
+
+    public static LintReport check(CagePlan plan) {
+        return check(plan, MachineFacts.NONE);
+    }
+
+    public static LintReport check(CagePlan plan, MachineFacts facts) {
+        List<Finding> findings = new ArrayList<>();
+        UserAccount user = plan.user();
+        String home = user.home();
+        plan.stepsOf(AccessDenial.class).forEach(d -> checkDenial(d, plan, facts, findings));
+        checkAccount(user, plan, findings);
+        plan.step(SharedWorkspace.class).ifPresent(ws -> checkWorkspace(ws, plan, findings));
+        plan.step(ShellUmask.class).ifPresent(u -> checkUmask(u, plan, findings));
+        plan.step(ClaudeCodeHook.class).ifPresent(h -> {
+            if (h.location() != ClaudeCodeHook.Location.ROOT_OWNED) {
+                findings.add(new Finding(Rule.HOOK_EDITABLE_BY_AGENT, h.settingsFile(),
+                        "the agent owns " + h.settingsFile() + " and can remove the hook, or switch every hook off with \"disableAllHooks\": true in a project's settings",
+                        "claudeCodeHook(ClaudeCodeHook.Location.ROOT_OWNED) writes a root-owned file passed with --settings at launch"));
+            }
+        });
+        return new LintReport(findings, plan.acceptedRisks());
+    }
+
+    private static void checkDenial(AccessDenial d, CagePlan plan, MachineFacts facts, List<Finding> findings) {
+        String path = d.path();
+        String home = plan.user().home();
+        if (CRITICAL_PATHS.contains(path) && (d.blocksTraversal() || d.rights().contains(AclRight.READ_DATA) && !path.equals("/Applications"))) {
+            findings.add(new Finding(Rule.DENY_CRITICAL_PATH, path,
+                    "denying " + rightNames(d) + " on " + path + " breaks every program the agent runs" + criticalReason(path),
+                    "remove deny(\"" + d.requested() + "\"); deny narrower paths below it instead"));
+        }
+        blockedBy(d, home).ifPresent(why -> findings.add(new Finding(Rule.DENY_BLOCKS_HOME, path,
+                "the agent's home " + home + " " + why,
+                fixFor(d, home))));
+        plan.step(SharedWorkspace.class).ifPresent(ws -> blockedBy(d, ws.path()).ifPresent(why -> findings.add(new Finding(Rule.DENY_BLOCKS_WORKSPACE, path,
+                "the workspace " + ws.path() + " " + why, fixFor(d, ws.path())))));
+        if (MacPaths.isSameOrBelow("/private/var", path) && d.blocksTraversal() && !CRITICAL_PATHS.contains(path)) {
+            findings.add(new Finding(Rule.DENY_PRIVATE_VAR, path,
+                    "without search on /private/var the agent loses its TMPDIR (/var/folders/...), DNS (the resolver talks to /var/run/mDNSResponder), the time zone (/var/db/timezone) and anything kept under /var",
+                    "deny narrower paths (e.g. /private/var/db/sudo, /private/var/root), or denyListing(\"/private/var\"); launch the agent with its own TMPDIR"));
+        }
+        if (path.equals("/private/etc") && (d.blocksTraversal() || d.rights().contains(AclRight.READ_DATA))) {
+            findings.add(new Finding(Rule.DENY_PRIVATE_ETC, path,
+                    "without /private/etc the agent's zsh skips /etc/zshenv and /etc/zprofile (so path_helper never builds PATH from /etc/paths), and it loses the TLS CA file /etc/ssl/cert.pem, /etc/hosts, /etc/services and /etc/shells",
+                    "deny the secrets in it instead (e.g. /private/etc/sudoers.d, /private/etc/ssh), or accept that the agent runs with a fixed PATH and no system CA file"));
+        }
+        if (!facts.exists(path)) {
+            findings.add(new Finding(Rule.DENY_TARGET_MISSING, path,
+                    path + " does not exist on this machine, so there is nothing to put an ACL on",
+                    "create it first, or remove deny(\"" + d.requested() + "\"); if you accept the risk, apply skips it"));
+        }
+    }
+
+    /** Why a deny keeps the agent out of {@code target}, or empty when it does not. */
+    private static java.util.Optional<String> blockedBy(AccessDenial d, String target) {
+        if (d.path().equals(target)) {
+            return java.util.Optional.of("is itself denied (" + rightNames(d) + ")");
+        }
+        if (MacPaths.isBelow(target, d.path()) && d.blocksTraversal()) {
+            return java.util.Optional.of("lies below " + d.path() + ", where search is denied: no path through it can be reached");
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static String fixFor(AccessDenial d, String target) {
+        if (d.path().equals(target)) {
+            return "remove deny(\"" + d.requested() + "\")";
+        }
+        return "use denyListing(\"" + d.requested() + "\") to hide the listing but keep the path through it, or move " + target + " outside " + d.path();
+    }
+
+    private static String criticalReason(String path) {
+        return switch (path) {
+            case "/" -> " (every path starts there)";
+            case "/private/tmp", "/private" -> " (Claude Code keeps its temp files under /private/tmp/claude-UID)";
+            case "/dev" -> " (/dev/null, /dev/tty, /dev/urandom)";
+            case "/usr", "/bin", "/sbin" -> " (the system's programs and libraries)";
+            case "/System", "/Library" -> " (frameworks the dynamic linker loads)";
+            case "/private/var/folders" -> " (per-user temp and cache directories)";
+            default -> "";
+        };
+    }
+
+    private static void checkAccount(UserAccount user, CagePlan plan, List<Finding> findings) {
+        if (user.primaryGroup() instanceof PrimaryGroup.Id id && id.gid() == 20) {
+            findings.add(new Finding(Rule.PRIMARY_GROUP_STAFF, user.name(),
+                    "with primary group staff (20) the agent gets group access to everything group-owned by staff, which is most of every user's files",
+                    "let the collaboration group be the primary group (leave primaryGroupId unset) or give the agent a group of its own"));
+        }
+        if (user.uid().lowest() < 500 && user.uid() instanceof IdRequest.Exactly) {
+            findings.add(new Finding(Rule.ID_IN_SYSTEM_RANGE, "UID " + user.uid(),
+                    "UIDs below 500 are Apple's: upgrades add system accounts there (Sequoia took 300-304)",
+                    "use a UID from 501 up that no one holds, e.g. uidFirstFreeIn(600, 699)"));
+        }
+        plan.step(CollaborationGroup.class).ifPresent(g -> {
+            if (g.gid().lowest() < 500 && g.gid() instanceof IdRequest.Exactly) {
+                findings.add(new Finding(Rule.ID_IN_SYSTEM_RANGE, "GID " + g.gid(),
+                        "GIDs below 500 are Apple's: upgrades add system groups there (network already holds 69)",
+                        "use a GID from 501 up, e.g. collaborationGroupIdFirstFreeIn(600, 699)"));
+            }
+        });
+        if (user.primaryGroup() instanceof PrimaryGroup.Id id && id.gid() < 500 && id.gid() != 20) {
+            findings.add(new Finding(Rule.ID_IN_SYSTEM_RANGE, "primary GID " + id.gid(),
+                    "GID " + id.gid() + " is in Apple's system range", "let the collaboration group be the primary group"));
+        }
+        if (user.password() instanceof Password.Given) {
+            findings.add(new Finding(Rule.PASSWORD_SET, user.name(),
+                    "a password lets anyone who learns it log in as the agent; starting the agent through sudo needs none",
+                    "noPassword()"));
+        }
+    }
+
+    private static void checkWorkspace(SharedWorkspace ws, CagePlan plan, List<Finding> findings) {
+        if (Modes.anyExecute(ws.fileMode()) || (ws.fileMode() & 06000) != 0) {
+            findings.add(new Finding(Rule.WORKSPACE_FILES_EXECUTABLE, ws.path(),
+                    "file mode " + Modes.octal(ws.fileMode()) + " (the seed's chmod -R 2770) makes every regular file executable" + ((ws.fileMode() & 06000) != 0 ? " and setuid/setgid" : ""),
+                    "workspaceModes(02770, 0660): directories 2770, files 660; files that were executable keep their execute bits"));
+        }
+        if ((ws.directoryMode() & 0070) != 0070 || (ws.fileMode() & 0060) != 0060) {
+            findings.add(new Finding(Rule.WORKSPACE_NOT_GROUP_EDITABLE, ws.path(),
+                    "directories " + Modes.octal(ws.directoryMode()) + " and files " + Modes.octal(ws.fileMode()) + " do not give the group read, write (and search on directories)",
+                    "workspaceModes(02770, 0660)"));
+        }
+        if (!ws.inheritableGroupAccess()) {
+            findings.add(new Finding(Rule.WORKSPACE_NO_INHERITED_ACCESS, ws.path(),
+                    "without inheritable group entries a file created under umask 022 (most programs, the agent's tools) is not writable by the other",
+                    "workspaceInheritableAccess(true)"));
+        }
+        UserAccount user = plan.user();
+        if (MacPaths.isBelow(ws.path(), user.home())) {
+            plan.step(HomeDirectory.class).ifPresent(home -> {
+                if ((home.mode() & 0010) == 0) {
+                    findings.add(new Finding(Rule.HOME_CLOSED_TO_GROUP, ws.path(),
+                            "the workspace lies in the agent's home, whose mode " + Modes.octal(home.mode()) + " keeps the group from passing through",
+                            "homeMode(0750), or put the workspace elsewhere, e.g. /Users/Shared/" + user.name()));
+                }
+            });
+        }
+    }
+
+    private static void checkUmask(ShellUmask u, CagePlan plan, List<Finding> findings) {
+        if (!u.umask().keepsGroupWrite()) {
+            findings.add(new Finding(Rule.UMASK_MASKS_GROUP_WRITE, u.file(),
+                    "umask " + u.umask() + " removes group write from every new file", "humanUmask(\"002\")"));
+        }
+        findings.add(new Finding(Rule.UMASK_ONLY_INTERACTIVE, u.file(),
+                "umask in " + MacPaths.name(u.file()) + " reaches only interactive shells, not the IDE or Finder; the workspace's inheritable group entries are what keeps every new file shared",
+                plan.step(SharedWorkspace.class).map(SharedWorkspace::inheritableGroupAccess).orElse(false)
+                        ? "nothing to do: the workspace has inheritable group entries"
+                        : "workspaceInheritableAccess(true)"));
+    }
+
+    private static String rightNames(AccessDenial d) {
+        return d.rights().stream().map(r -> r.nameOn(true)).collect(Collectors.joining(","));
+    }
+
+    /** True when {@code code} names a rule. */
+    public static boolean knows(String code) {
+        return Arrays.stream(Rule.values()).anyMatch(r -> r.name().equals(code));
+    }
+
+    /** Every rule's code. */
+    public static List<String> codes() {
+        return Arrays.stream(Rule.values()).map(Rule::name).toList();
+    }
+}

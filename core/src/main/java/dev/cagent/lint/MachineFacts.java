@@ -1,0 +1,11 @@
+package dev.cagent.lint;
+
+/** What lint may know about a machine, supplied by a backend's read-only probe. */
+public interface MachineFacts {
+
+    /** No facts: rules that need a machine stay silent. */
+    MachineFacts NONE = path -> true;
+
+    /** Whether {@code path} exists (after following symbolic links). */
+    boolean exists(String path);
+}

@@ -1,0 +1,22 @@
+package dev.cagent.report;
+
+import dev.cagent.Step;
+
+/** Follows an apply as it runs, e.g. to show progress in an IDE. Every method has a no-op default. */
+public interface ApplyListener {
+
+    ApplyListener NONE = new ApplyListener() {
+    };
+
+    /** Before a step's writes run (only steps with something to change). */
+    default void stepStarted(Step step) {
+    }
+
+    /** After each command, read or write. */
+    default void commandFinished(ExecutedCommand command) {
+    }
+
+    /** After a step ends, whatever its outcome. */
+    default void stepFinished(StepReport report) {
+    }
+}
