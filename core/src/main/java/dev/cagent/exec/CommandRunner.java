@@ -17,6 +17,15 @@ public interface CommandRunner {
     CommandResult run(Command command);
 
     /**
+     * The machine this runner reaches. Backends serialise changes per machine, so two applies
+     * through runners of the same machine never interleave. Runners of the local machine return
+     * one shared value; the default is the runner itself.
+     */
+    default Object machine() {
+        return this;
+    }
+
+    /**
      * Starts the command and returns at once, for long-running programs a host talks to (the
      * caged agent itself). The default refuses: runners that can start processes override it.
      */
