@@ -1,0 +1,151 @@
+package dev.cagent.macos;
+
+import dev.cagent.AccessDenial;
+import dev.cagent.AclRight;
+import dev.cagent.MacPaths;
+import dev.cagent.lint.Rule;
+import dev.cagent.macos.parse.AclEntry;
+import dev.cagent.macos.parse.LsEntry;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * An ACL entry {@code user:AGENT deny RIGHTS} on one path.
+ *
+ * <p>Reads {@code ls -led} of the target (all targets in one command), following symbolic links to
+ * the real directory, because {@code chmod +a} edits the link's target and {@code ls} shows the
+ * link. Adds only the rights no explicit deny entry of the agent holds yet, with one
+ * {@code chmod +a}; the entry must be added after the account exists and removed before it is
+ * deleted. Undo removes exactly the rights it added ({@code chmod -a} of a subset removes only
+ * those rights), leaving entries that were there before.
+ */
+final class AccessDenialHandler implements StepHandler<AccessDenial> {
+
+    static final String ADDED = "deny.added";
+    private static final int MAX_LINKS = 8;
+
+    @Override
+    public Class<AccessDenial> stepType() {
+        return AccessDenial.class;
+    }
+
+    @Override
+    public Set<String> journalKinds() {
+        return Set.of(ADDED);
+    }
+
+    @Override
+    public void prefetch(AccessDenial step, Context ctx) {
+        ctx.view().wantAcl(step.path());
+    }
+
+    @Override
+    public Optional<String> skipReason(AccessDenial step, Context ctx) {
+        if (resolve(step.path(), ctx).isEmpty() && ctx.plan().acceptedRisks().contains(Rule.DENY_TARGET_MISSING.name())) {
+            return Optional.of(step.path() + " does not exist (risk " + Rule.DENY_TARGET_MISSING + " accepted)");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public List<Change> diff(AccessDenial step, Context ctx) {
+        Optional<LsEntry> target = resolve(step.path(), ctx);
+        if (target.isEmpty()) {
+            return List.of(); // lint refused the plan, or the risk was accepted and the step skipped
+        }
+        String path = target.get().path();
+        boolean directory = target.get().isDirectory();
+        Set<AclRight> held = deniedTo(ctx.agent(), target.get());
+        Set<AclRight> planned = ctx.plannedDenials(path);
+        Set<AclRight> missing = EnumSet.copyOf(step.rights());
+        missing.removeAll(held);
+        missing.removeAll(planned);
+        if (missing.isEmpty()) {
+            return List.of();
+        }
+        planned.addAll(missing);
+        String ace = denyEntry(ctx.agent(), missing, directory);
+        return List.of(new Change("ACL of " + path, "deny " + names(step.rights(), directory),
+                held.isEmpty() ? "no deny entry for " + ctx.agent() : "denies " + names(held, directory),
+                List.of(Op.root(MacCommands.addAce(ace, List.of(path)))),
+                List.of(Journal.Entry.of(ADDED, "path", path, "user", ctx.agent(), "directory", Boolean.toString(directory),
+                        "rights", missing.stream().map(Enum::name).collect(Collectors.joining(","))))));
+    }
+
+    @Override
+    public UndoAction undo(Journal.Entry entry, Context ctx) {
+        String path = entry.get("path");
+        String user = entry.get("user");
+        boolean directory = Boolean.parseBoolean(entry.get("directory"));
+        Set<AclRight> added = EnumSet.noneOf(AclRight.class);
+        for (String name : entry.get("rights").split(",")) {
+            added.add(AclRight.valueOf(name));
+        }
+        Optional<LsEntry> now = ctx.view().acl(path);
+        Set<AclRight> present = now.map(e -> deniedTo(user, e)).orElse(Set.of());
+        Set<AclRight> remove = EnumSet.copyOf(added);
+        remove.retainAll(present);
+        if (remove.isEmpty()) {
+            return UndoAction.nothingLeft("remove deny entry of " + user + " on " + path);
+        }
+        return UndoAction.run("removed " + names(remove, directory) + " from the deny entry of " + user + " on " + path,
+                List.of(Op.root(MacCommands.removeAce(denyEntry(user, remove, directory), List.of(path)))));
+    }
+
+    /** The rights explicit, flag-free deny entries of {@code user} hold on this object. */
+    private static Set<AclRight> deniedTo(String user, LsEntry entry) {
+        Set<AclRight> held = EnumSet.noneOf(AclRight.class);
+        for (AclEntry ace : entry.acl()) {
+            if (!ace.allow() && !ace.inherited() && ace.flags().isEmpty()
+                    && ace.principal().kind() == AclEntry.Principal.Kind.USER && ace.principal().name().equals(user)) {
+                held.addAll(ace.rights());
+            }
+        }
+        return held;
+    }
+
+    private static String denyEntry(String user, Set<AclRight> rights, boolean directory) {
+        return new AclEntry(0, new AclEntry.Principal(AclEntry.Principal.Kind.USER, user), false, false, rights, Set.of()).toChmodText(directory);
+    }
+
+    private static String names(Set<AclRight> rights, boolean directory) {
+        return rights.stream().map(r -> r.nameOn(directory)).filter(n -> n != null).collect(Collectors.joining(","));
+    }
+
+    /** The object a deny lands on: the path, or what its symbolic links lead to. */
+    static Optional<LsEntry> resolve(String path, Context ctx) {
+        String current = path;
+        for (int hop = 0; hop <= MAX_LINKS; hop++) {
+            Optional<LsEntry> entry = ctx.view().acl(current);
+            if (entry.isEmpty() || !entry.get().isSymlink()) {
+                return entry;
+            }
+            String target = entry.get().linkTarget().orElseThrow();
+            current = normalize(target.startsWith("/") ? target : MacPaths.parent(current) + "/" + target);
+        }
+        ctx.refuse("deny target " + path + " passes through more than " + MAX_LINKS + " symbolic links: give the real path");
+        return Optional.empty();
+    }
+
+    /** Removes {@code .} and {@code ..} names lexically. */
+    static String normalize(String path) {
+        Deque<String> parts = new ArrayDeque<>();
+        for (String part : path.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                parts.pollLast();
+            } else {
+                parts.addLast(part);
+            }
+        }
+        return "/" + String.join("/", parts);
+    }
+}

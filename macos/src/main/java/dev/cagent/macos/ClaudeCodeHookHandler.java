@@ -1,0 +1,158 @@
+package dev.cagent.macos;
+
+import dev.cagent.ClaudeCodeHook;
+import dev.cagent.MacPaths;
+import dev.cagent.claude.ClaudeSettings;
+import dev.cagent.claude.SettingsParseException;
+import dev.cagent.macos.parse.LsEntry;
+import dev.cagent.macos.parse.StatEntry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Claude Code {@code PostToolUse} hook that keeps the agent's files group-editable.
+ *
+ * <p>Looks for jq at the plan's absolute paths and refuses the plan when none is there (a hook
+ * without jq would silently do nothing). Reads the settings file, refuses one that does not parse
+ * (leaving it untouched), merges the hook with every other key kept, and writes it as the file's
+ * owner through {@link FileEdits}, creating the settings directory when missing. Undo restores
+ * the original bytes, or removes only cagent's hook entry when the file was edited since.
+ */
+final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
+
+    static final String EDITED = "hook.edited";
+
+    @Override
+    public Class<ClaudeCodeHook> stepType() {
+        return ClaudeCodeHook.class;
+    }
+
+    @Override
+    public Set<String> journalKinds() {
+        return Set.of(EDITED);
+    }
+
+    @Override
+    public void prefetch(ClaudeCodeHook step, Context ctx) {
+        step.jqCandidates().forEach(ctx.view()::wantStat);
+        ctx.view().wantStat(step.settingsFile());
+        directoriesToCreate(step).forEach(ctx.view()::wantStat);
+    }
+
+    @Override
+    public List<Change> diff(ClaudeCodeHook step, Context ctx) {
+        Optional<String> jq = jq(step, ctx);
+        if (jq.isEmpty()) {
+            ctx.refuse("jq was not found at " + String.join(", ", step.jqCandidates())
+                    + ": the hook needs it to read the path Claude Code passes; install it (brew install jq, or macOS 15 ships /usr/bin/jq) or name its path with jqCandidates(...)");
+            return List.of();
+        }
+        String file = step.settingsFile();
+        Optional<StatEntry> stat = ctx.view().stat(file);
+        if (stat.isPresent() && stat.get().type() != StatEntry.FileType.FILE) {
+            ctx.refuse(file + " is a " + stat.get().type().toString().toLowerCase() + ", not a regular file: move it away first");
+            return List.of();
+        }
+        Optional<String> current = stat.isPresent() ? ctx.view().read(file) : Optional.empty();
+        ClaudeSettings settings;
+        try {
+            settings = current.map(ClaudeSettings::parse).orElse(ClaudeSettings.empty());
+        } catch (SettingsParseException e) {
+            ctx.refuse(file + " is not valid JSON (" + e.getMessage() + "): cagent leaves it untouched; fix it, then apply again");
+            return List.of();
+        }
+        ClaudeSettings merged = settings.withCagentHook(jq.get());
+        if (current.isPresent() && merged.equals(settings)) {
+            return List.of();
+        }
+        List<String> newDirectories = new ArrayList<>();
+        for (String dir : directoriesToCreate(step)) {
+            if (ctx.view().stat(dir).isEmpty()) {
+                newDirectories.add(dir);
+            }
+        }
+        Change edit = FileEdits.edit(EDITED, "Claude Code hook in " + file, file, step.owner(), fileMode(step), stat, current,
+                merged.toJson(), "cagent's PostToolUse hook using " + jq.get(),
+                current.isEmpty() ? "no settings file" : settings.hasCagentHook() ? "another version of the hook" : "no cagent hook", ctx);
+        List<Op> writes = new ArrayList<>();
+        for (String dir : newDirectories) {
+            writes.add(Op.as(directoryOwner(step), MacCommands.mkdir(dir, directoryMode(step))));
+        }
+        writes.addAll(edit.writes());
+        Journal.Entry entry = edit.journal().get(0).withItems(newDirectories);
+        return List.of(new Change(edit.subject(), edit.expected(), edit.actual(), writes, List.of(entry)));
+    }
+
+    @Override
+    public UndoAction undo(Journal.Entry entry, Context ctx) {
+        UndoAction file = FileEdits.undo(entry, ctx, text -> {
+            try {
+                return ClaudeSettings.parse(text).withoutCagentHook().toJson();
+            } catch (SettingsParseException e) {
+                return text; // no longer JSON: leave it as the person left it
+            }
+        });
+        List<Op> writes = new ArrayList<>(file.writes());
+        String path = entry.get("path");
+        List<String> created = new ArrayList<>(entry.items());
+        java.util.Collections.reverse(created);
+        List<String> kept = new ArrayList<>();
+        for (String dir : created) {
+            Optional<StatEntry> stat = ctx.view().stat(dir);
+            if (stat.isEmpty()) {
+                continue;
+            }
+            boolean onlyOurs = ctx.view().tree(dir).stream().map(LsEntry::path)
+                    .allMatch(p -> p.equals(dir) || p.equals(path) || p.equals(FileEdits.temporary(path)) || created.contains(p));
+            if (onlyOurs) {
+                writes.add(Op.as(stat.get().user(), MacCommands.removeDirectory(dir)));
+            } else {
+                kept.add(dir);
+            }
+        }
+        String description = file.description() + (kept.isEmpty() ? "" : "; kept " + String.join(", ", kept) + " (holds other files)");
+        return UndoAction.run(description, writes);
+    }
+
+    private static Optional<String> jq(ClaudeCodeHook step, Context ctx) {
+        return step.jqCandidates().stream()
+                .filter(p -> ctx.view().stat(p).map(s -> s.type() == StatEntry.FileType.FILE || s.type() == StatEntry.FileType.SYMLINK).orElse(false))
+                .findFirst();
+    }
+
+    /** Directories above the settings file that cagent may have to create, outermost first. */
+    private static List<String> directoriesToCreate(ClaudeCodeHook step) {
+        String dir = MacPaths.parent(step.settingsFile());
+        if (step.location() != ClaudeCodeHook.Location.ROOT_OWNED) {
+            return List.of(dir);
+        }
+        List<String> dirs = new ArrayList<>();
+        for (String d = dir; !d.equals("/Library/Application Support") && !d.equals("/") && MacPaths.isBelow(d, "/"); d = MacPaths.parent(d)) {
+            dirs.add(0, d);
+        }
+        return dirs;
+    }
+
+    private static String directoryOwner(ClaudeCodeHook step) {
+        return step.owner();
+    }
+
+    private static int directoryMode(ClaudeCodeHook step) {
+        return switch (step.location()) {
+            case USER -> 0700;
+            case PROJECT -> 02770;
+            case ROOT_OWNED -> 0755;
+        };
+    }
+
+    private static int fileMode(ClaudeCodeHook step) {
+        return switch (step.location()) {
+            case USER -> 0600;
+            case PROJECT -> 0660;
+            case ROOT_OWNED -> 0644;
+        };
+    }
+}

@@ -1,0 +1,73 @@
+package dev.cagent.macos;
+
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
+import dev.cagent.CustomStep;
+import dev.cagent.exec.Command;
+import dev.cagent.exec.CommandResult;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Runs a third party's {@link MacStep}: its probe, its changes, and (from the journal) its undo. */
+final class CustomStepHandler implements StepHandler<CustomStep> {
+
+    static final String APPLIED = "custom.applied";
+    private static final Gson GSON = new Gson();
+
+    @Override
+    public Class<CustomStep> stepType() {
+        return CustomStep.class;
+    }
+
+    @Override
+    public Set<String> journalKinds() {
+        return Set.of(APPLIED);
+    }
+
+    @Override
+    public List<Change> diff(CustomStep step, Context ctx) {
+        if (!(step instanceof MacStep mac)) {
+            ctx.refuse("step '" + step.describe() + "' is a " + step.getClass().getName()
+                    + ", which the macOS backend cannot run: implement dev.cagent.macos.MacStep");
+            return List.of();
+        }
+        List<CommandResult> results = new ArrayList<>();
+        for (Command probe : mac.probe()) {
+            if (probe.isWrite()) {
+                throw new IllegalArgumentException("step '" + step.describe() + "' has a probe that writes: " + probe.toShellLine());
+            }
+            results.add(ctx.view().executor().read(Op.root(probe)));
+        }
+        List<Command> changes = mac.changes(results);
+        if (changes.isEmpty()) {
+            return List.of();
+        }
+        List<String> undo = new ArrayList<>();
+        for (Command c : mac.undo()) {
+            if (!c.stdin().isEmpty()) {
+                throw new IllegalArgumentException("step '" + step.describe() + "' has an undo command with standard input, which the journal cannot keep: " + c.toShellLine());
+            }
+            undo.add(GSON.toJson(c.argv()));
+        }
+        List<Op> writes = changes.stream().map(c -> {
+            if (!c.isWrite()) {
+                throw new IllegalArgumentException("step '" + step.describe() + "' lists a read among its changes: " + c.toShellLine());
+            }
+            return Op.root(c);
+        }).toList();
+        return List.of(new Change(step.describe(), "in place", "not in place", writes,
+                List.of(Journal.Entry.of(APPLIED, "step", step.describe()).withItems(undo))));
+    }
+
+    @Override
+    public UndoAction undo(Journal.Entry entry, Context ctx) {
+        List<Op> writes = new ArrayList<>();
+        for (String json : entry.items()) {
+            List<String> argv = GSON.fromJson(json, new TypeToken<List<String>>() { }.getType());
+            writes.add(Op.root(Command.write(argv)));
+        }
+        return UndoAction.run("took back " + entry.get("step"), writes);
+    }
+}

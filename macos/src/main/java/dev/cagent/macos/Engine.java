@@ -1,0 +1,649 @@
+package dev.cagent.macos;
+
+import dev.cagent.CagePlan;
+import dev.cagent.Password;
+import dev.cagent.PlanRefusedException;
+import dev.cagent.Step;
+import dev.cagent.exec.Command;
+import dev.cagent.exec.CommandResult;
+import dev.cagent.exec.CommandRunner;
+import dev.cagent.lint.Finding;
+import dev.cagent.lint.Lint;
+import dev.cagent.lint.LintReport;
+import dev.cagent.macos.parse.DsError;
+import dev.cagent.macos.parse.StatEntry;
+import dev.cagent.report.ApplyListener;
+import dev.cagent.report.ApplyOptions;
+import dev.cagent.report.ApplyReport;
+import dev.cagent.report.Drift;
+import dev.cagent.report.ExecutedCommand;
+import dev.cagent.report.Preview;
+import dev.cagent.report.StepOutcome;
+import dev.cagent.report.StepReport;
+import dev.cagent.report.UndoReport;
+import dev.cagent.report.VerifyReport;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The order of things for preview, apply, verify and undo. Apply: lint, read the machine, choose
+ * IDs, diff every step, refuse conflicts before any write, then per step: record in the journal,
+ * write, read back (with a second attempt for writes known not to stick); on a failure take back
+ * what this run changed. Undo walks the journal backwards.
+ */
+final class Engine {
+
+    private static final List<StepHandler<?>> HANDLERS = List.of(
+            new UserAccountHandler(), new CollaborationGroupHandler(), new HomeDirectoryHandler(), new AccessDenialHandler(),
+            new SharedWorkspaceHandler(), new ShellUmaskHandler(), new ClaudeCodeHookHandler(), new CustomStepHandler());
+
+    /** The engine's own journal kind: cagent made its state directory (and perhaps the root above it). */
+    static final String STATE_CREATED = "state.created";
+
+    private static final Map<Object, ReentrantLock> MACHINE_LOCKS = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private final CommandRunner runner;
+    private final Privilege privilege;
+    private final String stateRoot;
+    private final int readBackAttempts;
+    private final Duration readBackPause;
+
+    Engine(CommandRunner runner, Privilege privilege, String stateRoot, int readBackAttempts, Duration readBackPause) {
+        this.runner = runner;
+        this.privilege = privilege;
+        this.stateRoot = stateRoot;
+        this.readBackAttempts = readBackAttempts;
+        this.readBackPause = readBackPause;
+    }
+
+    // ------------------------------------------------------------------ sessions
+
+    /** What one operation knows once it has read the machine. */
+    private record Session(Context ctx, Executor executor, LintReport lint, List<StepPlan> steps) {
+        boolean adminPrompt() {
+            return executor.privilege() instanceof Privilege.AdminPrompt;
+        }
+    }
+
+    /** One step's diff. */
+    private record StepPlan(Step step, StepHandler<Step> handler, List<Change> changes, String skipped, List<String> refusals) {
+    }
+
+    private <T> T locked(java.util.function.Supplier<T> work) {
+        ReentrantLock lock = MACHINE_LOCKS.computeIfAbsent(runner.machine(), m -> new ReentrantLock());
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Executor executor(ApplyListener listener) {
+        Privilege resolved = privilege;
+        Executor executor = new Executor(runner, null, null, listener);
+        CommandResult id = executor.read(Op.caller(MacCommands.idUser()));
+        int uid;
+        try {
+            uid = Integer.parseInt(id.stdout().strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("could not tell who runs cagent: `id -u` printed '" + id.stdout().strip() + "' (exit " + id.exitCode() + ")");
+        }
+        if (resolved instanceof Privilege.Auto) {
+            resolved = uid == 0 ? Privilege.alreadyRoot() : Privilege.sudoNonInteractive();
+        }
+        executor.resolve(resolved, uid == 0 ? "root" : new MachineView(executor, RunAs.CALLER).userWithUid(uid).orElse(null));
+        return executor;
+    }
+
+    private Session open(CagePlan plan, ApplyListener listener) {
+        Executor executor = executor(listener);
+        boolean adminPrompt = executor.privilege() instanceof Privilege.AdminPrompt;
+        if (adminPrompt && plan.user().password() instanceof Password.Given) {
+            throw new PlanRefusedException(List.of("the administrator prompt cannot carry the agent's password safely: use noPassword() (recommended) or a sudo strategy"));
+        }
+        MachineView view = new MachineView(executor, adminPrompt ? RunAs.CALLER : RunAs.ROOT);
+        StateFiles state = new StateFiles(stateRoot, plan.agent());
+        Context ctx = new Context(plan, view, loadJournal(view, state, plan.agent()), state);
+        ctx.ids(IdResolver.resolve(ctx));
+        for (Step step : plan.steps()) {
+            handlerFor(step).prefetch(step, ctx);
+        }
+        LintReport lint = Lint.check(plan, path -> AccessDenialHandler.resolve(path, ctx).isPresent());
+        return new Session(ctx, executor, lint, diffAll(ctx));
+    }
+
+    private List<StepPlan> diffAll(Context ctx) {
+        ctx.startPass();
+        List<StepPlan> plans = new ArrayList<>();
+        for (Step step : ctx.plan().steps()) {
+            StepHandler<Step> handler = handlerFor(step);
+            int before = ctx.refusals().size();
+            Optional<String> skip = handler.skipReason(step, ctx);
+            List<Change> changes = skip.isPresent() ? List.of() : handler.diff(step, ctx);
+            List<String> refusals = ctx.refusals().subList(before, ctx.refusals().size());
+            plans.add(new StepPlan(step, handler, changes, skip.orElse(null), List.copyOf(refusals)));
+        }
+        return plans;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static StepHandler<Step> handlerFor(Step step) {
+        for (StepHandler<?> h : HANDLERS) {
+            if (h.stepType().isInstance(step)) {
+                return (StepHandler<Step>) h;
+            }
+        }
+        throw new IllegalStateException("no handler for " + step.getClass());
+    }
+
+    private static StepHandler<Step> handlerForKind(String kind) {
+        for (StepHandler<?> h : HANDLERS) {
+            if (h.journalKinds().contains(kind)) {
+                @SuppressWarnings("unchecked")
+                StepHandler<Step> handler = (StepHandler<Step>) h;
+                return handler;
+            }
+        }
+        throw new IllegalStateException("the journal holds an entry of unknown kind '" + kind + "': was it written by a newer cagent?");
+    }
+
+    /** Reads the journal, trusting it only when root owns it and nobody else can write it or its directories. */
+    private static Journal loadJournal(MachineView view, StateFiles state, String agent) {
+        List<String> chain = List.of(state.root(), state.agentDirectory(), state.journal());
+        chain.forEach(view::wantStat);
+        for (String path : chain) {
+            Optional<StatEntry> stat = view.stat(path);
+            if (stat.isEmpty()) {
+                return Journal.empty(agent);
+            }
+            if (stat.get().uid() != 0 || (stat.get().mode() & 022) != 0 || stat.get().type() == StatEntry.FileType.SYMLINK) {
+                throw new PlanRefusedException(List.of(path + " is owned by " + stat.get().user() + " with mode " + HomeDirectoryHandler.mode(stat.get().mode())
+                        + ": cagent trusts its record only when root owns it and nobody else can write it; inspect it, then fix with sudo chown root:wheel and chmod go-w"));
+            }
+        }
+        return Journal.parse(view.read(state.journal()).orElse(""), agent);
+    }
+
+    private static List<String> blockingReasons(LintReport lint) {
+        return lint.blocking().stream().map(Finding::toString).map(s -> s.replace("\n    fix:", "; fix:")).toList();
+    }
+
+    // ------------------------------------------------------------------ preview
+
+    Preview preview(CagePlan plan) {
+        return locked(() -> {
+            Session s = open(plan, ApplyListener.NONE);
+            List<String> refusals = new ArrayList<>(s.ctx().refusals());
+            List<ScriptRenderer.Section> sections = sections(s);
+            List<String> planned = new ArrayList<>();
+            s.steps().forEach(sp -> sp.changes().forEach(c -> planned.add(sp.step().describe() + ": " + c.summary())));
+            int writes = sections.stream().mapToInt(sec -> sec.ops().size()).sum();
+            String header = "cagent: " + writes + " write(s) to cage " + plan.agent() + " (" + s.executor().privilege() + ").\n"
+                    + (refusals.isEmpty() && !s.lint().isBlocking() ? "Review, then run from / (createhomedir needs it): cd / && sh THIS-FILE"
+                    : "apply would refuse this plan; do not run this script:\n  " + String.join("\n  ", concat(refusals, blockingReasons(s.lint()))));
+            String script = ScriptRenderer.render(header, sections, op -> Privilege.wrap(s.executor().privilege(), op, s.executor().caller(), s.adminPrompt()), false);
+            return new Preview(script, planned, s.lint(), refusals, writes);
+        });
+    }
+
+    /** The whole write phase as sections: per changed step, the journal record then the writes. */
+    private static List<ScriptRenderer.Section> sections(Session s) {
+        List<ScriptRenderer.Section> sections = new ArrayList<>();
+        JournalWriter journal = new JournalWriter(s.ctx());
+        int index = 0;
+        for (StepPlan sp : s.steps()) {
+            index++;
+            if (sp.changes().isEmpty()) {
+                continue;
+            }
+            List<Op> ops = new ArrayList<>(journal.record(entries(sp.changes())));
+            sp.changes().forEach(c -> ops.addAll(c.writes()));
+            sections.add(new ScriptRenderer.Section(index + "/" + s.steps().size() + " " + sp.step().describe(),
+                    sp.changes().stream().map(Change::summary).toList(), ops));
+        }
+        return sections;
+    }
+
+    private static List<Journal.Entry> entries(List<Change> changes) {
+        return changes.stream().flatMap(c -> c.journal().stream()).toList();
+    }
+
+    // ------------------------------------------------------------------ apply
+
+    ApplyReport apply(CagePlan plan, ApplyOptions options, ApplyListener listener) {
+        LintReport pure = plan.lint();
+        if (pure.isBlocking()) {
+            throw new PlanRefusedException(blockingReasons(pure));
+        }
+        return locked(() -> {
+            Session s = open(plan, listener);
+            List<String> refusals = concat(s.ctx().refusals(), blockingReasons(s.lint()));
+            if (!refusals.isEmpty()) {
+                throw new PlanRefusedException(refusals);
+            }
+            return s.adminPrompt() ? new AdminPromptRun(s, options, listener).run() : new StepwiseRun(s, options, listener).run();
+        });
+    }
+
+    /** Apply one step at a time: journal, writes, read-back; on failure, roll back. */
+    private final class StepwiseRun {
+        private final Session s;
+        private final ApplyOptions options;
+        private final ApplyListener listener;
+        private final JournalWriter journal;
+        private final Journal before;
+        private final List<Journal.Entry> runEntries = new ArrayList<>();
+
+        StepwiseRun(Session s, ApplyOptions options, ApplyListener listener) {
+            this.s = s;
+            this.options = options;
+            this.listener = listener;
+            this.journal = new JournalWriter(s.ctx());
+            this.before = s.ctx().journal();
+        }
+
+        ApplyReport run() {
+            List<StepReport> reports = new ArrayList<>();
+            Executor ex = s.executor();
+            boolean failed = false;
+            for (StepPlan sp : s.steps()) {
+                if (failed) {
+                    reports.add(new StepReport(sp.step(), StepOutcome.NOT_REACHED, List.of(), List.of(), null));
+                    continue;
+                }
+                if (sp.skipped() != null) {
+                    reports.add(report(new StepReport(sp.step(), StepOutcome.SKIPPED, List.of(sp.skipped()), List.of(), null)));
+                    continue;
+                }
+                if (sp.changes().isEmpty()) {
+                    reports.add(report(new StepReport(sp.step(), StepOutcome.UNCHANGED, List.of(), List.of(), null)));
+                    continue;
+                }
+                listener.stepStarted(sp.step());
+                int mark = ex.mark();
+                List<String> done = new ArrayList<>();
+                try {
+                    List<Change> changes = sp.changes();
+                    for (int attempt = 1; !changes.isEmpty(); attempt++) {
+                        if (attempt > 2) {
+                            throw new StepFailure("read back after the writes, the machine still differs: "
+                                    + String.join("; ", changes.stream().map(Change::summary).toList()));
+                        }
+                        List<Journal.Entry> entries = entries(changes);
+                        runEntries.addAll(entries.stream().filter(e -> s.ctx().journal().entries().stream().noneMatch(e::sameChangeAs)).toList());
+                        writeAll(journal.record(entries));
+                        for (Change change : changes) {
+                            writeAll(change.writes());
+                            done.add(change.summary());
+                        }
+                        changes = readBack(sp, attempt + 1);
+                    }
+                    reports.add(report(new StepReport(sp.step(), StepOutcome.CHANGED, done, ex.since(mark), null)));
+                } catch (StepFailure | Executor.OpFailedException | MachineView.ProbeException e) {
+                    reports.add(report(new StepReport(sp.step(), StepOutcome.FAILED, done, ex.since(mark), e.getMessage())));
+                    failed = true;
+                }
+            }
+            boolean rolledBack = false;
+            if (failed && options.rollbackOnFailure()) {
+                rollBack(reports);
+                rolledBack = true;
+            }
+            return new ApplyReport(reports, s.lint(), ex.processes(), ex.writes(), rolledBack);
+        }
+
+        private StepReport report(StepReport report) {
+            listener.stepFinished(report);
+            return report;
+        }
+
+        private void writeAll(List<Op> ops) {
+            for (Op op : ops) {
+                ExecutedCommand done = s.executor().run(op);
+                if (failed(done)) {
+                    throw new StepFailure(describeFailure(done));
+                }
+            }
+        }
+
+        /** Reads the step again until it matches or the attempts run out; returns what still differs. */
+        private List<Change> readBack(StepPlan sp, int attempt) {
+            Context ctx = s.ctx();
+            List<Change> changes = List.of();
+            for (int poll = 1; poll <= readBackAttempts; poll++) {
+                ctx.view().forget();
+                ctx.startPass();
+                ctx.attempt(attempt);
+                int refusals = ctx.refusals().size();
+                changes = sp.handler().diff(sp.step(), ctx);
+                ctx.attempt(1);
+                if (ctx.refusals().size() > refusals) {
+                    throw new StepFailure("read back: " + String.join("; ", ctx.refusals().subList(refusals, ctx.refusals().size())));
+                }
+                if (changes.isEmpty()) {
+                    return changes;
+                }
+                pause();
+            }
+            return changes;
+        }
+
+        /** Takes back this run's changes, newest first, then restores the journal as it was. */
+        private void rollBack(List<StepReport> reports) {
+            Context ctx = s.ctx();
+            List<Journal.Entry> entries = new ArrayList<>(runEntries);
+            Collections.reverse(entries);
+            List<String> problems = new ArrayList<>();
+            for (Journal.Entry entry : entries) {
+                if (entry.kind().equals(STATE_CREATED)) {
+                    continue;
+                }
+                ctx.view().forget();
+                try {
+                    UndoAction action = handlerForKind(entry.kind()).undo(entry, ctx);
+                    for (Op op : action.writes()) {
+                        ExecutedCommand done = s.executor().run(op);
+                        if (failed(done)) {
+                            problems.add(describeFailure(done));
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            ctx.view().forget();
+            try {
+                for (Op op : journal.restore(before)) {
+                    ExecutedCommand done = s.executor().run(op);
+                    if (failed(done)) {
+                        problems.add(describeFailure(done));
+                    }
+                }
+            } catch (RuntimeException e) {
+                problems.add(e.getMessage());
+            }
+            for (int i = 0; i < reports.size(); i++) {
+                StepReport r = reports.get(i);
+                if (r.outcome() == StepOutcome.CHANGED) {
+                    reports.set(i, new StepReport(r.step(), StepOutcome.ROLLED_BACK, r.changes(), r.commands(), null));
+                } else if (r.outcome() == StepOutcome.FAILED) {
+                    String note = problems.isEmpty() ? "\nrolled back: the machine is as it was before this apply"
+                            : "\nrollback incomplete, fix by hand: " + String.join("; ", problems);
+                    reports.set(i, new StepReport(r.step(), StepOutcome.FAILED, r.changes(), r.commands(), r.failure() + note));
+                }
+            }
+        }
+    }
+
+    /** Under the administrator prompt: the whole write phase as one script, one prompt. */
+    private final class AdminPromptRun {
+        private final Session s;
+        private final ApplyOptions options;
+        private final ApplyListener listener;
+
+        AdminPromptRun(Session s, ApplyOptions options, ApplyListener listener) {
+            this.s = s;
+            this.options = options;
+            this.listener = listener;
+        }
+
+        ApplyReport run() {
+            List<ScriptRenderer.Section> sections = sections(s);
+            List<StepReport> reports = new ArrayList<>();
+            Executor ex = s.executor();
+            if (sections.isEmpty()) {
+                s.steps().forEach(sp -> reports.add(new StepReport(sp.step(), sp.skipped() != null ? StepOutcome.SKIPPED : StepOutcome.UNCHANGED,
+                        sp.skipped() != null ? List.of(sp.skipped()) : List.of(), List.of(), null)));
+                reports.forEach(listener::stepFinished);
+                return new ApplyReport(reports, s.lint(), ex.processes(), ex.writes(), false);
+            }
+            int mark = ex.mark();
+            String script = ScriptRenderer.render("cagent apply for " + s.ctx().agent(), sections,
+                    op -> Privilege.wrap(ex.privilege(), op, ex.caller(), true), true);
+            ScriptOutcome outcome = AdminPrompt.run(ex, script);
+            int opsBefore = 0;
+            int sectionIndex = 0;
+            boolean failed = !outcome.succeeded();
+            List<Change> stillDiffering = new ArrayList<>();
+            for (StepPlan sp : s.steps()) {
+                if (sp.skipped() != null || sp.changes().isEmpty()) {
+                    reports.add(new StepReport(sp.step(), sp.skipped() != null ? StepOutcome.SKIPPED : StepOutcome.UNCHANGED,
+                            sp.skipped() != null ? List.of(sp.skipped()) : List.of(), List.of(), null));
+                    continue;
+                }
+                ScriptRenderer.Section section = sections.get(sectionIndex++);
+                int opsAfter = opsBefore + section.ops().size();
+                List<String> summaries = sp.changes().stream().map(Change::summary).toList();
+                if (failed && outcome.completed() < opsAfter) {
+                    StepOutcome o = outcome.completed() >= opsBefore ? StepOutcome.FAILED : StepOutcome.NOT_REACHED;
+                    reports.add(new StepReport(sp.step(), o, List.of(), o == StepOutcome.FAILED ? ex.since(mark) : List.of(),
+                            o == StepOutcome.FAILED ? outcome.failure() : null));
+                } else {
+                    s.ctx().view().forget();
+                    s.ctx().startPass();
+                    List<Change> left = sp.handler().diff(sp.step(), s.ctx());
+                    stillDiffering.addAll(left);
+                    reports.add(left.isEmpty() ? new StepReport(sp.step(), StepOutcome.CHANGED, summaries, List.of(), null)
+                            : new StepReport(sp.step(), StepOutcome.FAILED, summaries, List.of(), "read back: still differs: "
+                            + String.join("; ", left.stream().map(Change::summary).toList())));
+                }
+                opsBefore = opsAfter;
+            }
+            reports.forEach(listener::stepFinished);
+            boolean anyFailure = failed || !stillDiffering.isEmpty();
+            boolean rolledBack = false;
+            if (anyFailure && options.rollbackOnFailure()) {
+                rolledBack = rollBack(reports);
+            }
+            return new ApplyReport(reports, s.lint(), ex.processes(), ex.writes(), rolledBack);
+        }
+
+        /** A second script, after a second prompt, that takes back what the first one did. */
+        private boolean rollBack(List<StepReport> reports) {
+            Context ctx = s.ctx();
+            ctx.view().forget();
+            Journal now = loadJournal(ctx.view(), ctx.state(), ctx.agent());
+            List<Journal.Entry> runEntries = now.entries().stream().filter(e -> ctx.journal().entries().stream().noneMatch(e::sameChangeAs)).toList();
+            List<Op> ops = new ArrayList<>();
+            List<Journal.Entry> reversed = new ArrayList<>(runEntries);
+            Collections.reverse(reversed);
+            for (Journal.Entry entry : reversed) {
+                if (!entry.kind().equals(STATE_CREATED)) {
+                    ops.addAll(handlerForKind(entry.kind()).undo(entry, ctx).writes());
+                }
+            }
+            ops.addAll(new JournalWriter(ctx).restore(ctx.journal()));
+            String script = ScriptRenderer.render("cagent rollback for " + ctx.agent(), List.of(new ScriptRenderer.Section("take back this apply", List.of(), ops)),
+                    op -> Privilege.wrap(s.executor().privilege(), op, s.executor().caller(), true), true);
+            ScriptOutcome outcome = AdminPrompt.run(s.executor(), script);
+            for (int i = 0; i < reports.size(); i++) {
+                StepReport r = reports.get(i);
+                if (r.outcome() == StepOutcome.CHANGED && outcome.succeeded()) {
+                    reports.set(i, new StepReport(r.step(), StepOutcome.ROLLED_BACK, r.changes(), r.commands(), null));
+                }
+            }
+            return outcome.succeeded();
+        }
+    }
+
+    /** What an administrator-prompt script did: how many writes completed, and why it stopped. */
+    record ScriptOutcome(boolean succeeded, int completed, String failure) {
+    }
+
+    private void pause() {
+        if (readBackPause.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(readBackPause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailure("interrupted while waiting to read back");
+        }
+    }
+
+    // ------------------------------------------------------------------ verify
+
+    VerifyReport verify(CagePlan plan) {
+        return locked(() -> {
+            Session s = open(plan, ApplyListener.NONE);
+            List<Drift> drifts = new ArrayList<>();
+            for (StepPlan sp : s.steps()) {
+                sp.changes().forEach(c -> drifts.add(new Drift(sp.step(), c.subject(), c.expected(), c.actual())));
+                sp.refusals().forEach(r -> drifts.add(new Drift(sp.step(), "conflict", "as planned", r)));
+            }
+            return new VerifyReport(drifts, s.executor().processes());
+        });
+    }
+
+    // ------------------------------------------------------------------ undo
+
+    UndoReport undo(String agent) {
+        dev.cagent.Names.checkShortName("agent", agent);
+        return locked(() -> {
+            Executor ex = executor(ApplyListener.NONE);
+            MachineView view = new MachineView(ex, ex.privilege() instanceof Privilege.AdminPrompt ? RunAs.CALLER : RunAs.ROOT);
+            StateFiles state = new StateFiles(stateRoot, agent);
+            Journal journal = loadJournal(view, state, agent);
+            if (journal.isEmpty()) {
+                return new UndoReport(List.of(), List.of("nothing recorded for " + agent + " in " + state.journal() + ": nothing to undo"), List.of(), ex.processes());
+            }
+            Context ctx = new Context(null, view, journal, state);
+            List<Journal.Entry> remaining = new ArrayList<>(journal.entries());
+            List<String> undone = new ArrayList<>();
+            List<String> kept = new ArrayList<>();
+            List<ExecutedCommand> failures = new ArrayList<>();
+            List<Op> batch = new ArrayList<>();
+            boolean admin = ex.privilege() instanceof Privilege.AdminPrompt;
+            for (int i = remaining.size() - 1; i >= 0 && failures.isEmpty(); i--) {
+                Journal.Entry entry = remaining.get(i);
+                if (entry.kind().equals(STATE_CREATED)) {
+                    continue;
+                }
+                view.forget();
+                UndoAction action = handlerForKind(entry.kind()).undo(entry, ctx);
+                if (action.kept() != null) {
+                    kept.add(action.description() + ": " + action.kept());
+                    remaining.remove(i);
+                    continue;
+                }
+                if (admin) {
+                    batch.addAll(action.writes());
+                } else {
+                    for (Op op : action.writes()) {
+                        ExecutedCommand done = ex.run(op);
+                        if (failed(done)) {
+                            failures.add(done);
+                            break;
+                        }
+                    }
+                }
+                if (failures.isEmpty()) {
+                    undone.add(action.description());
+                    remaining.remove(i);
+                }
+            }
+            view.forget();
+            List<Op> finish = failures.isEmpty() ? removeState(ctx, journal) : new JournalWriter(ctx).write(new Journal(agent, remaining));
+            if (admin) {
+                batch.addAll(finish);
+                String script = ScriptRenderer.render("cagent undo for " + agent, List.of(new ScriptRenderer.Section("undo", List.of(), batch)),
+                        op -> Privilege.wrap(ex.privilege(), op, ex.caller(), true), true);
+                int mark = ex.mark();
+                ScriptOutcome outcome = AdminPrompt.run(ex, script);
+                if (!outcome.succeeded()) {
+                    return new UndoReport(List.of(), kept, ex.since(mark).stream().filter(Engine::failed).toList(), ex.processes());
+                }
+            } else {
+                for (Op op : finish) {
+                    ExecutedCommand done = ex.run(op);
+                    if (failed(done)) {
+                        failures.add(done);
+                    }
+                }
+            }
+            if (failures.isEmpty()) {
+                undone.add("removed cagent's record " + state.agentDirectory());
+            }
+            return new UndoReport(undone, kept, failures, ex.processes());
+        });
+    }
+
+    /** Removes the agent's state directory, and the state root when cagent made it and it is empty. */
+    private static List<Op> removeState(Context ctx, Journal journal) {
+        List<Op> ops = new ArrayList<>(List.of(Op.root(MacCommands.removeTree(ctx.state().agentDirectory()))));
+        boolean rootCreated = journal.find(STATE_CREATED, e -> true).map(e -> Boolean.parseBoolean(e.get("root"))).orElse(false);
+        if (rootCreated && ctx.view().tree(ctx.state().root()).stream()
+                .allMatch(e -> e.path().equals(ctx.state().root()) || dev.cagent.MacPaths.isSameOrBelow(e.path(), ctx.state().agentDirectory()))) {
+            ops.add(Op.root(MacCommands.removeDirectory(ctx.state().root())));
+        }
+        return ops;
+    }
+
+    // ------------------------------------------------------------------ shared
+
+    /** A write failed: a non-zero exit, or a {@code DS Error} from dscl's stdin mode, which always exits 0. */
+    static boolean failed(ExecutedCommand done) {
+        if (done.result() == null || done.result().exitCode() != 0) {
+            return true;
+        }
+        boolean dscl = done.command().argv().contains(MacCommands.DSCL);
+        return dscl && !DsError.findAll(done.result().stderr()).isEmpty();
+    }
+
+    static String describeFailure(ExecutedCommand done) {
+        if (done.result() == null) {
+            return "`" + done.command().toShellLine() + "` " + done.failure();
+        }
+        String stderr = done.result().stderr().strip();
+        return "`" + done.command().toShellLine() + "` exited " + done.result().exitCode() + (stderr.isEmpty() ? "" : ": " + stderr);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** A step could not be completed; its message says which command failed and how. */
+    static final class StepFailure extends RuntimeException {
+        StepFailure(String message) {
+            super(message);
+        }
+    }
+
+    /** Runs scripts through the administrator prompt. */
+    static final class AdminPrompt {
+        private AdminPrompt() {
+        }
+
+        static ScriptOutcome run(Executor ex, String script) {
+            CommandResult dir = ex.runCommand(Command.read(MacCommands.MKTEMP, "-d", "-t", "cagent")).result();
+            if (dir == null || dir.exitCode() != 0) {
+                return new ScriptOutcome(false, 0, "could not make a private temporary directory: " + (dir == null ? "" : dir.stderr().strip()));
+            }
+            String path = dir.stdout().strip() + "/apply.sh";
+            ExecutedCommand written = ex.runCommand(MacCommands.writeFile(path, script));
+            if (failed(written)) {
+                return new ScriptOutcome(false, 0, describeFailure(written));
+            }
+            ExecutedCommand prompt = ex.runCommand(Command.write(MacCommands.OSASCRIPT, "-e",
+                    "do shell script \"/bin/sh " + path + "\" with administrator privileges without altering line endings").withTimeout(Duration.ofHours(1)));
+            ex.runCommand(MacCommands.removeTree(dir.stdout().strip()));
+            if (!failed(prompt)) {
+                return new ScriptOutcome(true, Integer.MAX_VALUE, null);
+            }
+            String stderr = prompt.result() == null ? "" : prompt.result().stderr();
+            int completed = (int) stderr.lines().filter(l -> l.contains("cagent: done ")).count();
+            return new ScriptOutcome(false, completed, describeFailure(prompt));
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.cagent.macos;
+
+import dev.cagent.MacPaths;
+import dev.cagent.macos.parse.StatEntry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Editing a text file the way every cagent edit goes: as the file's owner (never root in a
+ * directory someone else controls), through a temporary file renamed over the original
+ * (atomic), with the original saved first to cagent's root-only backups. Undo puts the exact
+ * original bytes back when the file still holds what cagent wrote, and otherwise takes out only
+ * cagent's part, so later edits by the person survive.
+ */
+final class FileEdits {
+
+    private FileEdits() {
+    }
+
+    static String temporary(String path) {
+        return path + ".cagent-new";
+    }
+
+    /** Writes that replace {@code path} with {@code content}, as {@code owner}, atomically. */
+    static List<Op> replace(String path, String owner, int mode, String content) {
+        String tmp = temporary(path);
+        return List.of(
+                Op.as(owner, MacCommands.writeFile(tmp, content)),
+                Op.as(owner, MacCommands.chmod(mode, List.of(tmp))),
+                Op.as(owner, MacCommands.move(tmp, path)));
+    }
+
+    /**
+     * The change that turns {@code current} (empty: no file) into {@code wanted}, with backup and
+     * the journal entry undo needs.
+     */
+    static Change edit(String kind, String subject, String path, String owner, int newFileMode, Optional<StatEntry> stat,
+                       Optional<String> current, String wanted, String expected, String actual, Context ctx) {
+        List<Op> writes = new ArrayList<>();
+        String backup = ctx.state().backupOf(path);
+        current.ifPresent(text -> writes.add(Op.root(MacCommands.writeFile(backup, text))));
+        int mode = stat.map(StatEntry::mode).orElse(newFileMode);
+        writes.addAll(replace(path, owner, mode, wanted));
+        Journal.Entry entry = Journal.Entry.of(kind, "path", path, "owner", owner, "mode", HomeDirectoryHandler.mode(mode),
+                "created", Boolean.toString(current.isEmpty()), "backup", backup, "written", StateFiles.digest(wanted));
+        return new Change(subject, expected, actual, writes, List.of(entry));
+    }
+
+    /**
+     * Takes an edit back: the original bytes when the file is as cagent left it, else
+     * {@code removeOwnPart} applied to what is there now (empty result: nothing of cagent's left).
+     */
+    static UndoAction undo(Journal.Entry entry, Context ctx, UnaryOperator<String> removeOwnPart) {
+        String path = entry.get("path");
+        String owner = entry.get("owner");
+        int mode = Integer.parseInt(entry.get("mode"), 8);
+        String backup = entry.get("backup");
+        boolean created = Boolean.parseBoolean(entry.get("created"));
+        List<Op> writes = new ArrayList<>();
+        if (ctx.view().stat(temporary(path)).isPresent()) {
+            writes.add(Op.as(owner, MacCommands.removeFile(temporary(path))));
+        }
+        Optional<String> now = ctx.view().read(path);
+        String description;
+        if (now.isEmpty()) {
+            description = "nothing of cagent's left in " + path + " (the file is gone)";
+        } else if (StateFiles.digest(now.get()).equals(entry.get("written"))) {
+            if (created) {
+                writes.add(Op.as(owner, MacCommands.removeFile(path)));
+                description = "removed " + path + ", which cagent had created";
+            } else {
+                String original = ctx.view().read(backup).orElseThrow(() -> new IllegalStateException(
+                        "the backup " + backup + " of " + path + " is missing: restore the file by hand"));
+                writes.addAll(replace(path, owner, mode, original));
+                description = "restored " + path + " byte for byte from its backup";
+            }
+        } else {
+            String reverted = removeOwnPart.apply(now.get());
+            if (reverted.equals(now.get())) {
+                description = "nothing of cagent's left in " + path;
+            } else {
+                writes.addAll(replace(path, owner, mode, reverted));
+                description = "took cagent's part out of " + path + " (it was edited since, so the rest is kept)";
+            }
+        }
+        if (!created && ctx.view().stat(backup).isPresent()) {
+            writes.add(Op.root(MacCommands.removeFile(backup)));
+        }
+        return UndoAction.run(description, writes);
+    }
+
+    /** The directory of a path. */
+    static String directoryOf(String path) {
+        return MacPaths.parent(path);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.cagent.macos;
+
+import dev.cagent.HomeDirectory;
+import dev.cagent.MacPaths;
+import dev.cagent.SharedWorkspace;
+import dev.cagent.macos.parse.StatEntry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The agent's home directory.
+ *
+ * <p>Reads {@code stat}. A missing home is made with {@code createhomedir -c -u} (run from
+ * {@code /}), then owner and mode are set explicitly; because createhomedir has been seen to do
+ * nothing and still exit 0, the read-back decides, and a second attempt falls back to
+ * {@code mkdir} + {@code chown}. An existing home gets owner and mode converged, old values kept
+ * for undo. Undo removes a home cagent created, unless the shared workspace inside it holds files:
+ * then it is kept and the report says so.
+ */
+final class HomeDirectoryHandler implements StepHandler<HomeDirectory> {
+
+    static final String CREATED = "home.created";
+    static final String OWNER_CHANGED = "home.owner";
+    static final String MODE_CHANGED = "home.mode";
+
+    @Override
+    public Class<HomeDirectory> stepType() {
+        return HomeDirectory.class;
+    }
+
+    @Override
+    public Set<String> journalKinds() {
+        return Set.of(CREATED, OWNER_CHANGED, MODE_CHANGED);
+    }
+
+    @Override
+    public void prefetch(HomeDirectory home, Context ctx) {
+        ctx.view().wantStat(home.path());
+    }
+
+    @Override
+    public List<Change> diff(HomeDirectory home, Context ctx) {
+        String group = ctx.primaryGroupName();
+        Optional<StatEntry> stat = ctx.view().stat(home.path());
+        if (stat.isEmpty()) {
+            List<Op> writes = new ArrayList<>();
+            if (ctx.attempt() == 1) {
+                writes.add(Op.root(MacCommands.createHomeDir(home.owner())));
+            } else {
+                writes.add(Op.root(MacCommands.mkdir(home.path(), home.mode())));
+            }
+            writes.add(Op.root(MacCommands.chown(home.owner(), group, List.of(home.path()))));
+            writes.add(Op.root(MacCommands.chmod(home.mode(), List.of(home.path()))));
+            return List.of(new Change("home " + home.path(), "directory " + home.owner() + ":" + group + " " + mode(home.mode()),
+                    ctx.attempt() == 1 ? "missing" : "still missing after createhomedir", writes,
+                    List.of(createdEntry(home, ctx))));
+        }
+        StatEntry entry = stat.get();
+        if (entry.type() != StatEntry.FileType.DIRECTORY) {
+            ctx.refuse("home " + home.path() + " exists but is a " + entry.type().toString().toLowerCase()
+                    + ", not a directory: move it away or plan another home");
+            return List.of();
+        }
+        boolean ours = ctx.journal().has(CREATED, e -> e.get("path").equals(home.path()));
+        List<Change> changes = new ArrayList<>();
+        if (entry.uid() != ctx.ids().uid() || entry.gid() != ctx.ids().primaryGid()) {
+            changes.add(new Change("owner of " + home.path(), home.owner() + ":" + group, entry.user() + ":" + entry.group(),
+                    List.of(Op.root(MacCommands.chown(home.owner(), group, List.of(home.path())))),
+                    ours ? List.of() : List.of(Journal.Entry.of(OWNER_CHANGED, "path", home.path(), "owner", entry.user(), "group", entry.group()))));
+        }
+        if (entry.mode() != home.mode()) {
+            changes.add(new Change("mode of " + home.path(), mode(home.mode()), mode(entry.mode()),
+                    List.of(Op.root(MacCommands.chmod(home.mode(), List.of(home.path())))),
+                    ours ? List.of() : List.of(Journal.Entry.of(MODE_CHANGED, "path", home.path(), "mode", mode(entry.mode())))));
+        }
+        return changes;
+    }
+
+    @Override
+    public UndoAction undo(Journal.Entry entry, Context ctx) {
+        String path = entry.get("path");
+        if (ctx.view().stat(path).isEmpty()) {
+            return UndoAction.nothingLeft("remove home " + path);
+        }
+        return switch (entry.kind()) {
+            case CREATED -> {
+                Optional<String> workspace = entry.find("workspace");
+                long work = workspace.isEmpty() || ctx.view().stat(workspace.get()).isEmpty() ? 0
+                        : ctx.view().tree(workspace.get()).stream().filter(e -> !e.isDirectory() && !e.isSymlink()).count();
+                if (work > 0) {
+                    yield UndoAction.keep("home " + path, "the shared workspace in it still holds " + work
+                            + " file(s); save them, then remove the home with: sudo rm -rf " + dev.cagent.exec.ShellQuoting.quote(path));
+                }
+                yield UndoAction.run("removed home " + path, List.of(Op.root(MacCommands.removeTree(path))));
+            }
+            case OWNER_CHANGED -> UndoAction.run("restored owner of " + path + " to " + entry.get("owner") + ":" + entry.get("group"),
+                    List.of(Op.root(MacCommands.chown(entry.get("owner"), entry.get("group"), List.of(path)))));
+            case MODE_CHANGED -> UndoAction.run("restored mode of " + path + " to " + entry.get("mode"),
+                    List.of(Op.root(MacCommands.chmod(Integer.parseInt(entry.get("mode"), 8), List.of(path)))));
+            default -> throw new IllegalStateException("not a home entry: " + entry.kind());
+        };
+    }
+
+    /** Remembers the home, and the workspace inside it whose files undo must not destroy. */
+    private static Journal.Entry createdEntry(HomeDirectory home, Context ctx) {
+        return ctx.plan().step(SharedWorkspace.class)
+                .filter(ws -> MacPaths.isBelow(ws.path(), home.path()))
+                .map(ws -> Journal.Entry.of(CREATED, "path", home.path(), "workspace", ws.path()))
+                .orElse(Journal.Entry.of(CREATED, "path", home.path()));
+    }
+
+    static String mode(int mode) {
+        return String.format("%04o", mode);
+    }
+}

@@ -1,0 +1,222 @@
+package dev.cagent.macos;
+
+import dev.cagent.exec.Command;
+import dev.cagent.exec.Stdin;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every argv the backend emits, in one place, with absolute program paths. COMMANDS.md in this
+ * module documents each form, its output and its failures; the fake Mac answers exactly these.
+ */
+final class MacCommands {
+
+    static final String DSCL = "/usr/bin/dscl";
+    static final String DSEDITGROUP = "/usr/sbin/dseditgroup";
+    static final String CREATEHOMEDIR = "/usr/sbin/createhomedir";
+    static final String DSCACHEUTIL = "/usr/bin/dscacheutil";
+    static final String CHMOD = "/bin/chmod";
+    static final String CHOWN = "/usr/sbin/chown";
+    static final String LS = "/bin/ls";
+    static final String STAT = "/usr/bin/stat";
+    static final String FIND = "/usr/bin/find";
+    static final String CAT = "/bin/cat";
+    static final String TEE = "/usr/bin/tee";
+    static final String MV = "/bin/mv";
+    static final String MKDIR = "/bin/mkdir";
+    static final String RM = "/bin/rm";
+    static final String RMDIR = "/bin/rmdir";
+    static final String ID = "/usr/bin/id";
+    static final String SUDO = "/usr/bin/sudo";
+    static final String ENV = "/usr/bin/env";
+    static final String SH = "/bin/sh";
+    static final String MKTEMP = "/usr/bin/mktemp";
+    static final String OSASCRIPT = "/usr/bin/osascript";
+
+    /** Walking a large workspace takes longer than one dscl call. */
+    static final Duration TREE_TIMEOUT = Duration.ofMinutes(15);
+
+    /** The {@code stat -f} format the backend parses: octal mode with type, uid, gid, names, operand. */
+    static final String STAT_FORMAT = "%p %u %g %Su %Sg %N";
+
+    private MacCommands() {
+    }
+
+    // --- identity
+
+    static Command idUser() {
+        return Command.read(ID, "-u");
+    }
+
+    // --- Directory Services: reads
+
+    static Command listUserIds() {
+        return Command.read(DSCL, ".", "-list", "/Users", "UniqueID");
+    }
+
+    static Command listGroupIds() {
+        return Command.read(DSCL, ".", "-list", "/Groups", "PrimaryGroupID");
+    }
+
+    static Command readUser(String name) {
+        return Command.read(DSCL, "-plist", ".", "-read", "/Users/" + name);
+    }
+
+    static Command readGroup(String name) {
+        return Command.read(DSCL, "-plist", ".", "-read", "/Groups/" + name);
+    }
+
+    static Command checkMember(String user, String group) {
+        return Command.read(DSEDITGROUP, "-o", "checkmember", "-m", user, group);
+    }
+
+    // --- Directory Services: writes
+
+    static Command createRecord(String recordPath) {
+        return Command.write(DSCL, ".", "-create", recordPath);
+    }
+
+    static Command setAttribute(String recordPath, String key, String value) {
+        return Command.write(DSCL, ".", "-create", recordPath, key, value);
+    }
+
+    static Command deleteRecord(String recordPath) {
+        return Command.write(DSCL, ".", "-delete", recordPath);
+    }
+
+    static Command deleteAttribute(String recordPath, String key) {
+        return Command.write(DSCL, ".", "-delete", recordPath, key);
+    }
+
+    /**
+     * Sets a password through dscl's stdin mode, so that it never appears in argv. The mode
+     * always exits 0: the caller must look for {@code DS Error} lines on stderr.
+     */
+    static Command setPassword(String user, dev.cagent.Secret password) {
+        Stdin stdin = Stdin.builder()
+                .text("passwd /Users/" + user + " \"")
+                .secret("CAGENT_PASSWORD", password)
+                .text("\"\n")
+                .build();
+        return Command.write(DSCL, "-q", ".").withStdin(stdin);
+    }
+
+    static Command createGroup(String name, int gid) {
+        return Command.write(DSEDITGROUP, "-o", "create", "-i", Integer.toString(gid), name);
+    }
+
+    static Command addMember(String user, String group) {
+        return Command.write(DSEDITGROUP, "-o", "edit", "-a", user, "-t", "user", group);
+    }
+
+    static Command removeMember(String user, String group) {
+        return Command.write(DSEDITGROUP, "-o", "edit", "-d", user, "-t", "user", group);
+    }
+
+    static Command deleteGroup(String name) {
+        return Command.write(DSEDITGROUP, "-o", "delete", "-q", name);
+    }
+
+    static Command createHomeDir(String user) {
+        return Command.write(CREATEHOMEDIR, "-c", "-u", user).withWorkingDirectory("/");
+    }
+
+    static Command flushDirectoryCache() {
+        return Command.write(DSCACHEUTIL, "-flushcache");
+    }
+
+    // --- files: reads
+
+    static Command lsAcl(List<String> paths) {
+        List<String> argv = new ArrayList<>(List.of(LS, "-led"));
+        argv.addAll(paths);
+        return Command.read(argv);
+    }
+
+    static Command stat(List<String> paths) {
+        List<String> argv = new ArrayList<>(List.of(STAT, "-f", STAT_FORMAT));
+        argv.addAll(paths);
+        return Command.read(argv);
+    }
+
+    /** Every entry of a tree with its mode, owner and ACL; symlinks are neither followed nor listed. */
+    static Command listTree(String dir) {
+        return Command.read(FIND, "-x", dir, "!", "-type", "l", "-exec", LS, "-led", "{}", "+").withTimeout(TREE_TIMEOUT);
+    }
+
+    static Command cat(String path) {
+        return Command.read(CAT, path);
+    }
+
+    // --- files: writes
+
+    static Command addAce(String ace, List<String> paths) {
+        List<String> argv = new ArrayList<>(List.of(CHMOD, "+a", ace));
+        argv.addAll(paths);
+        return Command.write(argv);
+    }
+
+    static Command removeAce(String ace, List<String> paths) {
+        List<String> argv = new ArrayList<>(List.of(CHMOD, "-a", ace));
+        argv.addAll(paths);
+        return Command.write(argv);
+    }
+
+    /** {@code chmod -h}: a symlink swapped in meanwhile gets its own mode changed, never its target's. */
+    static Command chmod(int mode, List<String> paths) {
+        List<String> argv = new ArrayList<>(List.of(CHMOD, "-h", String.format("%04o", mode)));
+        argv.addAll(paths);
+        return Command.write(argv);
+    }
+
+    /** {@code chown -h}: never follows a symlink. */
+    static Command chown(String owner, String group, List<String> paths) {
+        List<String> argv = new ArrayList<>(List.of(CHOWN, "-h", owner + ":" + group));
+        argv.addAll(paths);
+        return Command.write(argv);
+    }
+
+    static Command mkdir(String path, int mode) {
+        return Command.write(MKDIR, "-m", String.format("%04o", mode), path);
+    }
+
+    static Command writeFile(String path, String content) {
+        return Command.write(TEE, path).withStdin(Stdin.text(content));
+    }
+
+    static Command move(String from, String to) {
+        return Command.write(MV, "-f", from, to);
+    }
+
+    static Command removeFile(String path) {
+        return Command.write(RM, "-f", path);
+    }
+
+    static Command removeTree(String path) {
+        return Command.write(RM, "-rf", path);
+    }
+
+    static Command removeDirectory(String path) {
+        return Command.write(RMDIR, path);
+    }
+
+    /**
+     * A find over the workspace that runs {@code action} in each matching entry's own directory
+     * ({@code -execdir}), so no path through a directory the agent could swap is ever followed.
+     */
+    static Command findExecDir(String dir, List<String> predicates, List<String> action) {
+        List<String> argv = new ArrayList<>(List.of(FIND, "-x", dir));
+        argv.addAll(predicates);
+        argv.add("-execdir");
+        argv.addAll(action);
+        argv.addAll(List.of("{}", "+"));
+        return Command.write(argv).withTimeout(TREE_TIMEOUT);
+    }
+
+    static Map<String, String> noEnvironment() {
+        return Map.of();
+    }
+}

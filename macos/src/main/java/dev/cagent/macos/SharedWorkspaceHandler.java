@@ -1,0 +1,297 @@
+package dev.cagent.macos;
+
+import dev.cagent.AclRight;
+import dev.cagent.Modes;
+import dev.cagent.SharedWorkspace;
+import dev.cagent.macos.parse.AclEntry;
+import dev.cagent.macos.parse.AclFlag;
+import dev.cagent.macos.parse.LsEntry;
+import dev.cagent.macos.parse.StatEntry;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The shared workspace tree.
+ *
+ * <p>Reads the whole tree with one {@code find -x WS ! -type l -exec ls -led {} +} (modes, owners
+ * and ACLs; symlinks neither followed nor listed) and decides which entries differ: owner or group,
+ * directory mode, file mode (660, or 770 for files that were executable: no file gains an execute
+ * bit), and the two inheritable group entries on directories. Each kind of difference is fixed by
+ * one {@code find ... -execdir} whose predicates select exactly those entries, so a tree of any
+ * size takes a handful of processes, nothing is followed through a directory the agent could swap,
+ * and a correct tree costs one read. What it changes is kept in the journal entry by entry, so undo
+ * restores each old owner and mode and removes the entries it added.
+ */
+final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
+
+    static final String CREATED = "workspace.created";
+    static final String TREE = "workspace.tree";
+
+    /** Keeps argv well below macOS's ARG_MAX (1 MiB, environment included). */
+    private static final int MAX_ARGV_BYTES = 200_000;
+
+    @Override
+    public Class<SharedWorkspace> stepType() {
+        return SharedWorkspace.class;
+    }
+
+    @Override
+    public Set<String> journalKinds() {
+        return Set.of(CREATED, TREE);
+    }
+
+    @Override
+    public void prefetch(SharedWorkspace ws, Context ctx) {
+        ctx.view().wantStat(ws.path());
+    }
+
+    /** The entry new subdirectories inherit and that lets the group into every directory. */
+    static AclEntry directoryEntry(String group) {
+        return new AclEntry(0, new AclEntry.Principal(AclEntry.Principal.Kind.GROUP, group), false, true,
+                EnumSet.of(AclRight.READ_DATA, AclRight.WRITE_DATA, AclRight.EXECUTE, AclRight.DELETE, AclRight.APPEND_DATA,
+                        AclRight.DELETE_CHILD, AclRight.READ_ATTRIBUTES, AclRight.WRITE_ATTRIBUTES, AclRight.READ_EXTATTRIBUTES,
+                        AclRight.WRITE_EXTATTRIBUTES, AclRight.READ_SECURITY),
+                EnumSet.of(AclFlag.DIRECTORY_INHERIT));
+    }
+
+    /** The entry new files inherit: read and write, never execute (or every new file would be executable). */
+    static AclEntry fileEntry(String group) {
+        return new AclEntry(0, new AclEntry.Principal(AclEntry.Principal.Kind.GROUP, group), false, true,
+                EnumSet.of(AclRight.READ_DATA, AclRight.WRITE_DATA, AclRight.DELETE, AclRight.APPEND_DATA, AclRight.READ_ATTRIBUTES,
+                        AclRight.WRITE_ATTRIBUTES, AclRight.READ_EXTATTRIBUTES, AclRight.WRITE_EXTATTRIBUTES, AclRight.READ_SECURITY),
+                EnumSet.of(AclFlag.FILE_INHERIT, AclFlag.ONLY_INHERIT));
+    }
+
+    @Override
+    public List<Change> diff(SharedWorkspace ws, Context ctx) {
+        Optional<StatEntry> stat = ctx.view().stat(ws.path());
+        String owner = ws.owner() + ":" + ws.group();
+        if (stat.isEmpty()) {
+            List<Op> writes = new ArrayList<>(List.of(
+                    Op.root(MacCommands.mkdir(ws.path(), ws.directoryMode())),
+                    Op.root(MacCommands.chown(ws.owner(), ws.group(), List.of(ws.path()))),
+                    Op.root(MacCommands.chmod(ws.directoryMode(), List.of(ws.path())))));
+            if (ws.inheritableGroupAccess()) {
+                writes.add(Op.root(MacCommands.addAce(directoryEntry(ws.group()).toChmodText(true), List.of(ws.path()))));
+                writes.add(Op.root(MacCommands.addAce(fileEntry(ws.group()).toChmodText(false), List.of(ws.path()))));
+            }
+            return List.of(new Change("workspace " + ws.path(), "directory " + owner + " " + Modes.octal(ws.directoryMode()), "missing", writes,
+                    List.of(Journal.Entry.of(CREATED, "path", ws.path(), "group", ws.group()))));
+        }
+        if (stat.get().type() != StatEntry.FileType.DIRECTORY) {
+            ctx.refuse("workspace " + ws.path() + " exists but is a " + stat.get().type().toString().toLowerCase() + ": give a directory");
+            return List.of();
+        }
+        Offenders offenders = Offenders.of(ws, ctx.view().tree(ws.path()));
+        if (offenders.isEmpty()) {
+            return List.of();
+        }
+        return List.of(new Change("workspace tree " + ws.path(), "owner " + owner + ", directories " + Modes.octal(ws.directoryMode())
+                + ", files " + Modes.octal(ws.fileMode()) + "/" + Modes.octal(ws.executableFileMode()) + (ws.inheritableGroupAccess() ? ", inheritable group entries" : ""),
+                offenders.describe(), offenders.writes(ws),
+                List.of(Journal.Entry.of(TREE, "path", ws.path(), "group", ws.group()).withItems(offenders.journalItems(ws, ctx.view().tree(ws.path()))))));
+    }
+
+    /** Which entries of the tree differ from the plan, by kind of difference. */
+    private record Offenders(List<LsEntry> owners, List<LsEntry> directories, List<LsEntry> plainFiles,
+                             List<LsEntry> executables, List<LsEntry> withoutEntries) {
+
+        static Offenders of(SharedWorkspace ws, List<LsEntry> tree) {
+            List<LsEntry> owners = new ArrayList<>();
+            List<LsEntry> dirs = new ArrayList<>();
+            List<LsEntry> plain = new ArrayList<>();
+            List<LsEntry> exec = new ArrayList<>();
+            List<LsEntry> aces = new ArrayList<>();
+            for (LsEntry e : tree) {
+                if (e.isSymlink()) {
+                    continue;
+                }
+                if (!e.owner().equals(ws.owner()) || !e.group().equals(ws.group())) {
+                    owners.add(e);
+                }
+                if (e.isDirectory()) {
+                    if (e.mode() != ws.directoryMode()) {
+                        dirs.add(e);
+                    }
+                    if (ws.inheritableGroupAccess() && !(holds(e, directoryEntry(ws.group())) && holds(e, fileEntry(ws.group())))) {
+                        aces.add(e);
+                    }
+                } else if (e.type() == '-' && e.mode() != ws.fileMode() && e.mode() != ws.executableFileMode()) {
+                    (Modes.anyExecute(e.mode()) ? exec : plain).add(e);
+                }
+            }
+            return new Offenders(owners, dirs, plain, exec, aces);
+        }
+
+        boolean isEmpty() {
+            return owners.isEmpty() && directories.isEmpty() && plainFiles.isEmpty() && executables.isEmpty() && withoutEntries.isEmpty();
+        }
+
+        String describe() {
+            List<String> parts = new ArrayList<>();
+            count(parts, owners, "with another owner or group");
+            count(parts, directories, "directories with another mode");
+            count(parts, plainFiles, "files with another mode");
+            count(parts, executables, "executable files with another mode");
+            count(parts, withoutEntries, "directories without the inheritable group entries");
+            return String.join(", ", parts);
+        }
+
+        private static void count(List<String> parts, List<LsEntry> entries, String what) {
+            if (!entries.isEmpty()) {
+                parts.add(entries.size() + " " + what);
+            }
+        }
+
+        /** One find per kind of difference; its predicates pick exactly the entries counted above. */
+        List<Op> writes(SharedWorkspace ws) {
+            List<Op> writes = new ArrayList<>();
+            String dir = ws.path();
+            String file = Modes.octal(ws.fileMode());
+            String exe = Modes.octal(ws.executableFileMode());
+            List<String> anyExecute = List.of("(", "-perm", "-0100", "-o", "-perm", "-0010", "-o", "-perm", "-0001", ")");
+            if (!owners.isEmpty()) {
+                writes.add(Op.root(MacCommands.findExecDir(dir, List.of("!", "-type", "l", "(", "!", "-user", ws.owner(), "-o", "!", "-group", ws.group(), ")"),
+                        List.of(MacCommands.CHOWN, "-h", ws.owner() + ":" + ws.group()))));
+            }
+            if (!directories.isEmpty()) {
+                writes.add(Op.root(MacCommands.findExecDir(dir, List.of("-type", "d", "!", "-perm", Modes.octal(ws.directoryMode())),
+                        List.of(MacCommands.CHMOD, "-h", Modes.octal(ws.directoryMode())))));
+            }
+            if (!plainFiles.isEmpty()) {
+                List<String> predicates = new ArrayList<>(List.of("-type", "f", "!", "-perm", file, "!", "-perm", exe, "!"));
+                predicates.addAll(anyExecute);
+                writes.add(Op.root(MacCommands.findExecDir(dir, predicates, List.of(MacCommands.CHMOD, "-h", file))));
+            }
+            if (!executables.isEmpty()) {
+                List<String> predicates = new ArrayList<>(List.of("-type", "f", "!", "-perm", file, "!", "-perm", exe));
+                predicates.addAll(anyExecute);
+                writes.add(Op.root(MacCommands.findExecDir(dir, predicates, List.of(MacCommands.CHMOD, "-h", exe))));
+            }
+            if (!withoutEntries.isEmpty()) {
+                for (String ace : List.of(directoryEntry(ws.group()).toChmodText(true), fileEntry(ws.group()).toChmodText(false))) {
+                    writes.add(Op.root(MacCommands.findExecDir(dir, List.of("-type", "d"), List.of(MacCommands.CHMOD, "+a", ace))));
+                }
+            }
+            return writes;
+        }
+
+        /**
+         * What undo needs: each changed entry with its old owner or mode, and, when the entries
+         * are added, every directory the {@code chmod +a} over all directories changes, with
+         * which entry it lacked explicitly ({@code D} for directories', {@code F} for files').
+         */
+        List<String> journalItems(SharedWorkspace ws, List<LsEntry> tree) {
+            List<String> items = new ArrayList<>();
+            owners.forEach(e -> items.add("owner " + e.owner() + ":" + e.group() + " " + e.path()));
+            directories.forEach(e -> items.add("mode " + Modes.octal(e.mode()) + " " + e.path()));
+            plainFiles.forEach(e -> items.add("mode " + Modes.octal(e.mode()) + " " + e.path()));
+            executables.forEach(e -> items.add("mode " + Modes.octal(e.mode()) + " " + e.path()));
+            if (!withoutEntries.isEmpty()) {
+                for (LsEntry e : tree) {
+                    if (!e.isDirectory()) {
+                        continue;
+                    }
+                    String lacks = (explicitlyHolds(e, directoryEntry(ws.group())) ? "" : "D") + (explicitlyHolds(e, fileEntry(ws.group())) ? "" : "F");
+                    if (!lacks.isEmpty()) {
+                        items.add("acl " + lacks + " " + e.path());
+                    }
+                }
+            }
+            return items;
+        }
+    }
+
+    /** True when the entry holds (explicitly or inherited) an allow entry covering {@code wanted}. */
+    static boolean holds(LsEntry entry, AclEntry wanted) {
+        return entry.acl().stream().anyMatch(a -> a.allow() == wanted.allow()
+                && a.principal().equals(wanted.principal())
+                && a.rights().containsAll(wanted.rights())
+                && a.flags().containsAll(wanted.flags()));
+    }
+
+    @Override
+    public UndoAction undo(Journal.Entry entry, Context ctx) {
+        String path = entry.get("path");
+        String group = entry.get("group");
+        if (ctx.view().stat(path).isEmpty()) {
+            return UndoAction.nothingLeft("restore workspace " + path);
+        }
+        if (entry.kind().equals(CREATED)) {
+            List<LsEntry> tree = ctx.view().tree(path);
+            if (tree.size() > 1) {
+                return UndoAction.keep("workspace " + path, "it holds " + (tree.size() - 1) + " entries now; cagent removes only an empty workspace it created");
+            }
+            return UndoAction.run("removed the empty workspace " + path, List.of(Op.root(MacCommands.removeDirectory(path))));
+        }
+        Map<String, LsEntry> now = ctx.view().tree(path).stream().collect(Collectors.toMap(LsEntry::path, e -> e, (a, b) -> a, LinkedHashMap::new));
+        Map<String, List<String>> aceRemovals = new LinkedHashMap<>();
+        Map<String, List<String>> owners = new LinkedHashMap<>();
+        Map<String, List<String>> modes = new LinkedHashMap<>();
+        for (String item : entry.items()) {
+            String[] parts = item.split(" ", 3);
+            LsEntry current = now.get(parts[2]);
+            if (current == null) {
+                continue;
+            }
+            switch (parts[0]) {
+                case "owner" -> owners.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(parts[2]);
+                case "mode" -> modes.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(parts[2]);
+                case "acl" -> {
+                    AclEntry dirs = directoryEntry(group);
+                    AclEntry files = fileEntry(group);
+                    if (parts[1].contains("D") && explicitlyHolds(current, dirs)) {
+                        aceRemovals.computeIfAbsent(dirs.toChmodText(true), k -> new ArrayList<>()).add(parts[2]);
+                    }
+                    if (parts[1].contains("F") && explicitlyHolds(current, files)) {
+                        aceRemovals.computeIfAbsent(files.toChmodText(false), k -> new ArrayList<>()).add(parts[2]);
+                    }
+                }
+                default -> throw new IllegalStateException("unknown workspace journal item: " + parts[0]);
+            }
+        }
+        List<Op> writes = new ArrayList<>();
+        aceRemovals.forEach((ace, paths) -> batches(paths).forEach(b -> writes.add(Op.root(MacCommands.removeAce(ace, b)))));
+        owners.forEach((og, paths) -> {
+            String[] split = og.split(":", 2);
+            batches(paths).forEach(b -> writes.add(Op.root(MacCommands.chown(split[0], split[1], b))));
+        });
+        modes.forEach((mode, paths) -> batches(paths).forEach(b -> writes.add(Op.root(MacCommands.chmod(Integer.parseInt(mode, 8), b)))));
+        return UndoAction.run("restored owners, modes and ACLs of " + entry.items().size() + " workspace entries in " + path, writes);
+    }
+
+    /** True when the entry holds an explicit allow entry with these flags and at least these rights. */
+    private static boolean explicitlyHolds(LsEntry entry, AclEntry wanted) {
+        return entry.acl().stream().anyMatch(a -> !a.inherited() && a.allow() == wanted.allow()
+                && a.principal().equals(wanted.principal()) && a.rights().containsAll(wanted.rights()) && a.flags().equals(wanted.flags()));
+    }
+
+    /** Splits paths into argv-sized groups. */
+    static List<List<String>> batches(List<String> paths) {
+        List<List<String>> batches = new ArrayList<>();
+        List<String> current = new ArrayList<>();
+        int bytes = 0;
+        for (String p : paths) {
+            int size = p.getBytes(StandardCharsets.UTF_8).length + 1;
+            if (!current.isEmpty() && bytes + size > MAX_ARGV_BYTES) {
+                batches.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(p);
+            bytes += size;
+        }
+        if (!current.isEmpty()) {
+            batches.add(current);
+        }
+        return batches;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.cagent.macos;
+
+import dev.cagent.ShellUmask;
+import dev.cagent.macos.parse.StatEntry;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code umask} block in the human's shell startup file.
+ *
+ * <p>Reads the file with {@code stat} and {@code cat}. Adds the marked block once at the end (a
+ * block with other content between the markers is rewritten), as the file's owner, after saving
+ * a backup. Undo restores the original bytes, or removes just the block when the file was edited
+ * since.
+ */
+final class ShellUmaskHandler implements StepHandler<ShellUmask> {
+
+    static final String EDITED = "umask.edited";
+
+    @Override
+    public Class<ShellUmask> stepType() {
+        return ShellUmask.class;
+    }
+
+    @Override
+    public Set<String> journalKinds() {
+        return Set.of(EDITED);
+    }
+
+    @Override
+    public void prefetch(ShellUmask step, Context ctx) {
+        ctx.view().wantStat(step.file());
+        ctx.view().wantStat(FileEdits.temporary(step.file()));
+    }
+
+    @Override
+    public List<Change> diff(ShellUmask step, Context ctx) {
+        if (!ctx.view().userIds().containsKey(step.owner())) {
+            ctx.refuse("umask file owner " + step.owner() + " has no account on this machine: check human(...)");
+            return List.of();
+        }
+        Optional<StatEntry> stat = ctx.view().stat(step.file());
+        if (stat.isPresent() && stat.get().type() != StatEntry.FileType.FILE) {
+            ctx.refuse(step.file() + " is a " + stat.get().type().toString().toLowerCase()
+                    + ", not a regular file: cagent edits only regular files; point humanUmask at the real file");
+            return List.of();
+        }
+        Optional<String> current = stat.isPresent() ? ctx.view().read(step.file()) : Optional.empty();
+        String wanted = withBlock(current.orElse(""), step.block());
+        if (current.isPresent() && current.get().equals(wanted)) {
+            return List.of();
+        }
+        String actual = current.isEmpty() ? "no file" : blockOf(current.get()).isPresent() ? "a changed cagent block" : "no cagent block";
+        return List.of(FileEdits.edit(EDITED, "umask block in " + step.file(), step.file(), step.owner(), 0644, stat, current, wanted,
+                "umask " + step.umask() + " in a marked block", actual, ctx));
+    }
+
+    @Override
+    public UndoAction undo(Journal.Entry entry, Context ctx) {
+        return FileEdits.undo(entry, ctx, ShellUmaskHandler::withoutBlock);
+    }
+
+    /** The text with exactly one cagent block, at the place of an existing one or at the end. */
+    static String withBlock(String text, String block) {
+        Optional<int[]> existing = blockOf(text);
+        if (existing.isPresent()) {
+            int[] range = existing.get();
+            return text.substring(0, range[0]) + block + text.substring(range[1]);
+        }
+        String separator = text.isEmpty() || text.endsWith("\n") ? "" : "\n";
+        return text + separator + block;
+    }
+
+    /** The text with the cagent block taken out, every other byte as it was. */
+    static String withoutBlock(String text) {
+        return blockOf(text).map(range -> text.substring(0, range[0]) + text.substring(range[1])).orElse(text);
+    }
+
+    /** Start (inclusive) and end (exclusive, after the end marker's newline) of the block. */
+    private static Optional<int[]> blockOf(String text) {
+        int start = lineStart(text, ShellUmask.BLOCK_START);
+        if (start < 0) {
+            return Optional.empty();
+        }
+        int endLine = text.indexOf("\n" + ShellUmask.BLOCK_END, start);
+        if (endLine < 0) {
+            return Optional.empty();
+        }
+        int end = endLine + 1 + ShellUmask.BLOCK_END.length();
+        if (end < text.length() && text.charAt(end) == '\n') {
+            end++;
+        }
+        return Optional.of(new int[] {start, end});
+    }
+
+    private static int lineStart(String text, String line) {
+        int at = text.startsWith(line) ? 0 : text.indexOf("\n" + line);
+        return at <= 0 ? at : at + 1;
+    }
+}

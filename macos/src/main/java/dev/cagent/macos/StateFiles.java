@@ -1,0 +1,50 @@
+package dev.cagent.macos;
+
+import dev.cagent.MacPaths;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Where cagent keeps what it must remember on the Mac: root-owned, mode 0700, out of the
+ * agent's reach. {@code ROOT/AGENT/journal.json} and {@code ROOT/AGENT/backups/}.
+ */
+record StateFiles(String root, String agent) {
+
+    static final String DEFAULT_ROOT = "/private/var/db/cagent";
+
+    StateFiles {
+        MacPaths.check("state directory", root);
+    }
+
+    String agentDirectory() {
+        return root + "/" + agent;
+    }
+
+    String journal() {
+        return agentDirectory() + "/journal.json";
+    }
+
+    String backups() {
+        return agentDirectory() + "/backups";
+    }
+
+    /** A backup's path: the file's name plus a digest of its full path, so backups of different files never collide. */
+    String backupOf(String path) {
+        String name = MacPaths.name(path).replaceAll("^\\.+", "");
+        if (name.length() > 100) {
+            name = name.substring(0, 100);
+        }
+        return backups() + "/" + (name.isEmpty() ? "file" : name) + "." + digest(path).substring(0, 12) + ".bak";
+    }
+
+    static String digest(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
