@@ -269,6 +269,11 @@ public final class ExecCommandRunner implements CommandRunner {
         descendants.forEach(ProcessHandle::destroyForcibly);
     }
 
+    /** The duration in nanoseconds, a very long one (centuries) capped instead of overflowing. */
+    private static long nanos(Duration duration) {
+        return duration.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : duration.toNanos();
+    }
+
     /** Keeps the first {@code limit} bytes written and counts the rest. */
     private static final class CappedOutput extends OutputStream {
         private final int limit;
@@ -384,12 +389,12 @@ public final class ExecCommandRunner implements CommandRunner {
         }
 
         boolean await(Duration timeout) throws InterruptedException {
-            return done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return done.await(nanos(timeout), TimeUnit.NANOSECONDS);
         }
 
         /** Waits up to {@code grace} whatever happens; an interrupt meanwhile is kept for the caller. */
         boolean awaitUninterruptibly(Duration grace) {
-            long deadline = System.nanoTime() + grace.toNanos();
+            long deadline = System.nanoTime() + nanos(grace);
             boolean interrupted = false;
             try {
                 while (true) {
@@ -450,7 +455,7 @@ public final class ExecCommandRunner implements CommandRunner {
         @Override
         public OptionalInt waitFor(Duration timeout) throws InterruptedException {
             try {
-                return process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS) ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
+                return process.waitFor(nanos(timeout), TimeUnit.NANOSECONDS) ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw e;

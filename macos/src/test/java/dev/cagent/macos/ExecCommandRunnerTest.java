@@ -304,6 +304,15 @@ class ExecCommandRunnerTest {
     }
 
     @Test
+    void aTimeoutOfCenturiesMeansNoTimeout() throws Exception {
+        Duration centuries = Duration.ofDays(365L * 1000);
+        assertEquals("ok\n", runner.run(Command.read("/bin/echo", "ok").withTimeout(centuries)).stdout());
+        try (RunningCommand echo = runner.start(Command.read("/bin/echo", "ok"))) {
+            assertEquals(OptionalInt.of(0), echo.waitFor(centuries));
+        }
+    }
+
+    @Test
     void theOutputLimitMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> new ExecCommandRunner(0));
     }
