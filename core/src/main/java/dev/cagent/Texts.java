@@ -1,13 +1,13 @@
 package dev.cagent;
 
 /** Renders untrusted values inside error messages so that control characters stay visible. */
-final class Texts {
+public final class Texts {
 
     private Texts() {
     }
 
     /** The value in single quotes with control characters escaped as {@code \n}, {@code \u0000}... */
-    static String visible(String value) {
+    public static String visible(String value) {
         if (value == null) {
             return "null";
         }
