@@ -35,7 +35,25 @@ public record ClaudeCodeHook(String settingsFile, Location location, String owne
         if (jqCandidates.isEmpty()) {
             throw new InvalidPlanException("jq", "no place to look for jq: give at least one absolute path, e.g. /usr/bin/jq");
         }
-        jqCandidates.forEach(p -> MacPaths.check("jq", p));
+        jqCandidates.forEach(ClaudeCodeHook::checkJqPath);
+    }
+
+    /**
+     * Checks a path where jq may be found: absolute and normalised like every path, and without
+     * quotes or backslashes, because it is written into the hook's shell command inside a JSON
+     * string, where such characters would need two layers of escaping to survive.
+     *
+     * @return the path, in NFC
+     */
+    public static String checkJqPath(String path) {
+        String checked = MacPaths.check("jq", path);
+        for (char c : new char[] {'\'', '"', '\\'}) {
+            if (checked.indexOf(c) >= 0) {
+                throw new InvalidPlanException("jq", "path " + Texts.visible(checked) + " contains " + (c == '\\' ? "a backslash" : "the quote " + c)
+                        + ", which the hook command cannot carry unaltered: install or link jq at a path without quotes or backslashes, e.g. /usr/local/bin/jq");
+            }
+        }
+        return checked;
     }
 
     @Override

@@ -34,7 +34,7 @@ public final class MacPaths {
         if (path.isEmpty()) {
             throw new InvalidPlanException(field, "path is empty: give an absolute path such as /Users/meeseeks");
         }
-        int bad = firstControlCharacter(path);
+        int bad = Texts.firstControl(path);
         if (bad >= 0) {
             throw new InvalidPlanException(field, "path " + Texts.visible(path) + " contains the control character "
                     + Texts.codePoint(path.codePointAt(bad)) + " at index " + bad + ": remove it");
@@ -102,15 +102,5 @@ public final class MacPaths {
     /** The last name of the path. */
     public static String name(String path) {
         return path.substring(path.lastIndexOf('/') + 1);
-    }
-
-    static int firstControlCharacter(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
-                return i;
-            }
-        }
-        return -1;
     }
 }

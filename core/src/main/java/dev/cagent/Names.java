@@ -48,7 +48,7 @@ public final class Names {
         if (realName.isBlank()) {
             throw new InvalidPlanException(field, "real name is blank: give a display name such as 'Mr. Meeseeks'");
         }
-        int bad = MacPaths.firstControlCharacter(realName);
+        int bad = Texts.firstControl(realName);
         if (bad >= 0) {
             throw new InvalidPlanException(field, "real name " + Texts.visible(realName) + " contains the control character "
                     + Texts.codePoint(realName.codePointAt(bad)) + ": remove it");

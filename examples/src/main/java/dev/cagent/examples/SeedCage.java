@@ -1,0 +1,228 @@
+package dev.cagent.examples;
+
+import dev.cagent.Cage;
+import dev.cagent.CagePlan;
+import dev.cagent.ClaudeCodeHook;
+import dev.cagent.PlanRefusedException;
+import dev.cagent.Secret;
+import dev.cagent.exec.Command;
+import dev.cagent.macos.ExecCommandRunner;
+import dev.cagent.macos.MacOsBackend;
+import dev.cagent.macos.Privilege;
+import dev.cagent.report.ApplyReport;
+import dev.cagent.report.Preview;
+import dev.cagent.report.UndoReport;
+import dev.cagent.report.VerifyReport;
+import dev.cagent.testkit.Access;
+import dev.cagent.testkit.FakeMac;
+import dev.cagent.testkit.MacSnapshot;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The main job: the cage of "Caging the Agent" (the blog post cagent grew from), run end to end.
+ *
+ * <p>On the embedded default, a fake Mac (always when not on macOS), it builds the seed's plan
+ * exactly as written and shows what cagent finds wrong with it; then previews and applies a
+ * corrected plan and prints the preview script, the apply report, an access table for the agent
+ * and the human, the cost of a re-apply, verify, a collaboration round trip, the command that
+ * starts Claude Code in the cage, and undo. On a real Mac, {@code --apply} applies the corrected
+ * plan for the logged-in user through sudo.
+ */
+public final class SeedCage {
+
+    static final String AGENT = "meeseeks";
+    static final String WORKSHOP = "/Users/meeseeks/workshop";
+
+    private final PrintStream out;
+
+    SeedCage(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        boolean onMac = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("mac");
+        boolean apply = List.of(args).contains("--apply");
+        SeedCage job = new SeedCage(System.out);
+        if (apply && onMac) {
+            job.applyOnThisMac(System.getProperty("user.name"));
+        } else {
+            if (apply) {
+                System.out.println("--apply needs macOS; running on the embedded fake Mac instead.\n");
+            }
+            job.runOnFakeMac();
+        }
+    }
+
+    /** The seed's setup, expressed through the fluent API as the blog post wrote it. */
+    static CagePlan seedPlan(String human) {
+        return Cage.forUser(AGENT)
+                .realName("Mr. Meeseeks")
+                .uid(69)
+                .primaryGroupId(20)
+                .shell("/bin/zsh")
+                .home("/Users/meeseeks")
+                .hidden(true)
+                .password(Secret.of("comeUpWithYourOwnPassword"))
+                .human(human)
+                .deny("/Users/" + human)
+                .deny("/Users")
+                .deny("/etc")
+                .deny("/private/etc")
+                .deny("/private/var")
+                .deny("/Library/Keychains")
+                .collaborationGroup("collabo")
+                .collaborationGroupId(69)
+                .workspace(WORKSHOP)
+                .workspaceModes(02770, 02770)
+                .workspaceInheritableAccess(false)
+                .humanUmask("002")
+                .claudeCodeHook()
+                .build();
+    }
+
+    /** The same cage with what cagent found wrong put right. */
+    static CagePlan correctedPlan(String human) {
+        return Cage.forUser(AGENT)
+                .realName("Mr. Meeseeks")
+                .uidFirstFreeIn(600, 699)            // 69 is in Apple's system range
+                .shell("/bin/zsh")
+                .home("/Users/meeseeks")
+                .hidden(true)
+                .noPassword()                        // launched through sudo, it needs none
+                .human(human)
+                .deny("/Users/" + human)
+                .denyListing("/Users")               // hide the listing, keep the way to the agent's home
+                .denyListing("/private/etc")         // zsh, PATH and TLS keep working
+                .denyListing("/private/var")         // temp files, DNS and the time zone keep working
+                .deny("/Library/Keychains")
+                .collaborationGroup("collabo")       // GID 69 belongs to "network": first free in 600-699
+                .workspace(WORKSHOP)                 // dirs 2770, files 660, inheritable group entries
+                .humanUmask("002")
+                .claudeCodeHook(ClaudeCodeHook.Location.ROOT_OWNED)
+                .build();
+    }
+
+    void runOnFakeMac() {
+        FakeMac mac = FakeMac.stock();
+        MacSnapshot stock = mac.snapshot();
+        MacOsBackend backend = MacOsBackend.on(mac).readBack(3, Duration.ZERO).build();
+
+        heading("1. The seed's plan, exactly as \"Caging the Agent\" writes it");
+        CagePlan seed = seedPlan("alice");
+        out.print(seed);
+
+        heading("2. What cagent finds wrong with it");
+        out.print(seed.lint());
+        Preview seedPreview = backend.preview(seed);
+        out.println("On this Mac apply would also refuse it before any write:");
+        seedPreview.refusals().forEach(r -> out.println("  - " + r));
+        try {
+            backend.apply(seed);
+            out.println("  (unexpected: the seed plan was applied)");
+        } catch (PlanRefusedException e) {
+            out.println("apply: refused, " + mac.recorded().stream().filter(c -> c.isWrite()).count() + " writes run.");
+        }
+
+        heading("3. The corrected plan");
+        CagePlan plan = correctedPlan("alice");
+        out.print(plan);
+        out.print(plan.lint());
+
+        heading("4. Preview: the script apply will run (sudo -n, as alice)");
+        Preview preview = backend.preview(plan);
+        out.print(preview.script());
+
+        heading("5. Apply");
+        int before = mac.recorded().size();
+        ApplyReport first = backend.apply(plan);
+        out.println(first);
+
+        heading("6. Who can do what now");
+        mac.createFileAs("alice", WORKSHOP + "/README.md", "# the shared workshop\n", 022);
+        accessTable(mac, List.of(
+                "/Users/alice", "/Users/alice/.ssh/id_ed25519", "/Users", "/private/etc",
+                "/Users/meeseeks", WORKSHOP, WORKSHOP + "/README.md"));
+
+        heading("7. Apply again: reads only");
+        ApplyReport second = backend.apply(plan);
+        out.printf("first apply:  %d processes, %d writes%n", first.processes(), first.writes());
+        out.printf("second apply: %d processes, %d writes%n", second.processes(), second.writes());
+
+        heading("8. Verify");
+        VerifyReport verify = backend.verify(plan);
+        out.println(verify);
+        mac.as("root").run(Command.write("/bin/chmod", "-a", "user:meeseeks deny list,add_file,search", "/Users/alice"));
+        out.println("after someone removes the deny entry on /Users/alice by hand:");
+        out.println(backend.verify(plan));
+        ApplyReport repair = backend.apply(plan);
+        out.printf("apply repairs it: %d writes; verify: %s%n", repair.writes(), backend.verify(plan));
+
+        heading("9. Working side by side");
+        mac.createFileAs(AGENT, WORKSHOP + "/agent-notes.md", "written by the agent\n", 022);
+        out.printf("the agent writes agent-notes.md with umask 022: %s%n", describe(mac, WORKSHOP + "/agent-notes.md"));
+        out.printf("  alice can edit it: %s%n", yesNo(mac.canAccess("alice", WORKSHOP + "/agent-notes.md", Access.WRITE)));
+        mac.createFileAs("alice", WORKSHOP + "/alice-todo.md", "written by alice\n", 022);
+        out.printf("alice writes alice-todo.md with umask 022: %s%n", describe(mac, WORKSHOP + "/alice-todo.md"));
+        out.printf("  the agent can edit it: %s%n", yesNo(mac.canAccess(AGENT, WORKSHOP + "/alice-todo.md", Access.WRITE)));
+
+        heading("10. Starting Claude Code in the cage");
+        Command claude = backend.launcher(plan).claudeCode("/opt/homebrew/bin/claude");
+        out.println(claude.toShellLine());
+
+        heading("11. Undo");
+        mac.as("root").run(Command.write("/bin/rm", "-f", WORKSHOP + "/README.md", WORKSHOP + "/agent-notes.md", WORKSHOP + "/alice-todo.md"));
+        UndoReport undo = backend.undo(plan);
+        out.println(undo);
+        out.println("the fake Mac is back to its stock state: " + yesNo(mac.snapshot().equals(stock)));
+        out.printf("%d commands ran in all; the password never appeared in any of them: %s%n",
+                mac.recorded().size() - before + before,
+                yesNo(mac.recorded().stream().noneMatch(c -> c.toString().contains("comeUpWithYourOwnPassword") || c.stdin().contains("comeUpWithYourOwnPassword"))));
+    }
+
+    private void accessTable(FakeMac mac, List<String> paths) {
+        out.printf("%-34s %-14s %-14s%n", "path", AGENT, "alice");
+        for (String path : paths) {
+            out.printf("%-34s %-14s %-14s%n", path, rights(mac, AGENT, path), rights(mac, "alice", path));
+        }
+        out.println("(r = read/list, w = write, x = traverse/execute)");
+    }
+
+    private static String rights(FakeMac mac, String user, String path) {
+        return (mac.canAccess(user, path, Access.READ) ? "r" : "-")
+                + (mac.canAccess(user, path, Access.WRITE) ? "w" : "-")
+                + (mac.canAccess(user, path, Access.EXECUTE) ? "x" : "-");
+    }
+
+    private static String describe(FakeMac mac, String path) {
+        return mac.fileInfo(path).map(Object::toString).orElse("missing");
+    }
+
+    private static String yesNo(boolean b) {
+        return b ? "yes" : "NO";
+    }
+
+    private void heading(String title) {
+        out.println();
+        out.println("== " + title + " " + "=".repeat(Math.max(3, 90 - title.length())));
+    }
+
+    void applyOnThisMac(String human) {
+        MacOsBackend backend = MacOsBackend.on(new ExecCommandRunner()).privilege(Privilege.sudoNonInteractive()).build();
+        CagePlan plan = correctedPlan(human);
+        out.print(plan);
+        out.print(plan.lint());
+        Preview preview = backend.preview(plan);
+        out.print(preview.script());
+        if (!preview.wouldApply()) {
+            out.println("apply would refuse this plan:");
+            preview.refusals().forEach(r -> out.println("  - " + r));
+            return;
+        }
+        out.println(backend.apply(plan));
+        out.println(backend.verify(plan));
+    }
+}
