@@ -13,4 +13,9 @@ public record HomeDirectory(String path, String owner, int mode) implements Step
     public String describe() {
         return "home " + path;
     }
+
+    @Override
+    public String toString() {
+        return "HomeDirectory[path=" + path + ", owner=" + owner + ", mode=" + Modes.octal(mode) + "]";
+    }
 }

@@ -19,6 +19,13 @@ public record SharedWorkspace(String path, String owner, String group, int direc
     }
 
     @Override
+    public String toString() {
+        return "SharedWorkspace[path=" + path + ", owner=" + owner + ", group=" + group + ", directoryMode=" + Modes.octal(directoryMode)
+                + ", fileMode=" + Modes.octal(fileMode) + ", executableFileMode=" + Modes.octal(executableFileMode)
+                + ", inheritableGroupAccess=" + inheritableGroupAccess + "]";
+    }
+
+    @Override
     public String describe() {
         return "workspace " + path + " (" + owner + ":" + group + ")";
     }

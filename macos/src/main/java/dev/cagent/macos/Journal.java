@@ -15,7 +15,7 @@ import java.util.function.Predicate;
 
 /**
  * What apply found and changed, kept on the Mac where only root can write
- * ({@code /private/var/db/cagent/AGENT/journal.json}), so that undo takes away exactly that and
+ * ({@code /private/var/db/cagent/AGENT/journal.jsonl}), so that undo takes away exactly that and
  * cannot be steered by the agent. Entries are written ahead of the step that makes them true;
  * undo therefore checks the machine before acting on each.
  */
@@ -59,7 +59,8 @@ final class Journal {
         }
     }
 
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().create();
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    private static final String FORMAT = "cagent-journal-1";
 
     private final String agent;
     private final List<Entry> entries;
@@ -112,27 +113,58 @@ final class Journal {
         return new Journal(agent, all);
     }
 
-    String toJson() {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("format", "cagent-journal-1");
-        root.put("agent", agent);
-        root.put("entries", entries);
-        return GSON.toJson(root) + "\n";
+    /** The first line of a journal file: what it is and whose. */
+    String headerLine() {
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("format", FORMAT);
+        header.put("agent", agent);
+        return GSON.toJson(header) + "\n";
     }
 
-    static Journal parse(String json, String expectedAgent) {
-        try {
-            Map<String, Object> root = GSON.fromJson(json, new TypeToken<Map<String, Object>>() { }.getType());
-            if (root == null || !"cagent-journal-1".equals(root.get("format"))) {
-                throw new IllegalStateException("not a cagent journal (format cagent-journal-1 expected)");
-            }
-            if (!expectedAgent.equals(root.get("agent"))) {
-                throw new IllegalStateException("journal is for agent '" + root.get("agent") + "', not '" + expectedAgent + "'");
-            }
-            List<Entry> entries = GSON.fromJson(GSON.toJson(root.get("entries")), new TypeToken<List<Entry>>() { }.getType());
-            return new Journal(expectedAgent, entries == null ? List.of() : entries);
-        } catch (JsonParseException e) {
-            throw new IllegalStateException("journal does not parse: " + e.getMessage(), e);
+    /** One JSON line per entry: apply appends the lines of each step before running its writes. */
+    static String lines(List<Entry> entries) {
+        StringBuilder sb = new StringBuilder();
+        entries.forEach(e -> sb.append(GSON.toJson(e)).append('\n'));
+        return sb.toString();
+    }
+
+    /** The whole file: the header line, then every entry. */
+    String text() {
+        return headerLine() + lines(entries);
+    }
+
+    /**
+     * Reads a journal file. A last line cut short (apply stopped while appending it) is left out:
+     * its writes had not started, because every step appends before it writes.
+     */
+    static Journal parse(String text, String expectedAgent) {
+        List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
+        if (lines.isEmpty()) {
+            throw new IllegalStateException("the journal is empty, not a cagent journal");
         }
+        try {
+            Map<String, Object> header = GSON.fromJson(lines.get(0), new TypeToken<Map<String, Object>>() { }.getType());
+            if (header == null || !FORMAT.equals(header.get("format"))) {
+                throw new IllegalStateException("not a cagent journal (first line must name format " + FORMAT + ")");
+            }
+            if (!expectedAgent.equals(header.get("agent"))) {
+                throw new IllegalStateException("journal is for agent '" + header.get("agent") + "', not '" + expectedAgent + "'");
+            }
+        } catch (JsonParseException e) {
+            throw new IllegalStateException("journal header does not parse: " + e.getMessage(), e);
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            try {
+                Entry entry = GSON.fromJson(lines.get(i), Entry.class);
+                entries.add(new Entry(entry.kind(), entry.fields() == null ? Map.of() : entry.fields(), entry.items() == null ? List.of() : entry.items()));
+            } catch (JsonParseException | NullPointerException e) {
+                boolean last = i == lines.size() - 1 && !text.endsWith("\n");
+                if (!last) {
+                    throw new IllegalStateException("journal line " + (i + 1) + " does not parse: " + e.getMessage(), e);
+                }
+            }
+        }
+        return new Journal(expectedAgent, entries);
     }
 }

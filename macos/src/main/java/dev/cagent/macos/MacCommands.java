@@ -187,6 +187,11 @@ final class MacCommands {
         return Command.write(TEE, path).withStdin(Stdin.text(content));
     }
 
+    /** Appends stdin to PATH ({@code tee -a}), creating it with the process's umask when missing. */
+    static Command appendToFile(String path, String content) {
+        return Command.write(TEE, "-a", path).withStdin(Stdin.text(content));
+    }
+
     static Command move(String from, String to) {
         return Command.write(MV, "-f", from, to);
     }

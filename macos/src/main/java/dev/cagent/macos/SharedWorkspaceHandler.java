@@ -81,7 +81,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                     Op.root(MacCommands.chmod(ws.directoryMode(), List.of(ws.path())))));
             if (ws.inheritableGroupAccess()) {
                 writes.add(Op.root(MacCommands.addAce(directoryEntry(ws.group()).toChmodText(true), List.of(ws.path()))));
-                writes.add(Op.root(MacCommands.addAce(fileEntry(ws.group()).toChmodText(false), List.of(ws.path()))));
+                writes.add(Op.root(MacCommands.addAce(fileEntry(ws.group()).toChmodText(true), List.of(ws.path()))));
             }
             return List.of(new Change("workspace " + ws.path(), "directory " + owner + " " + Modes.octal(ws.directoryMode()), "missing", writes,
                     List.of(Journal.Entry.of(CREATED, "path", ws.path(), "group", ws.group()))));
@@ -177,7 +177,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 writes.add(Op.root(MacCommands.findExecDir(dir, predicates, List.of(MacCommands.CHMOD, "-h", exe))));
             }
             if (!withoutEntries.isEmpty()) {
-                for (String ace : List.of(directoryEntry(ws.group()).toChmodText(true), fileEntry(ws.group()).toChmodText(false))) {
+                for (String ace : List.of(directoryEntry(ws.group()).toChmodText(true), fileEntry(ws.group()).toChmodText(true))) {
                     writes.add(Op.root(MacCommands.findExecDir(dir, List.of("-type", "d"), List.of(MacCommands.CHMOD, "+a", ace))));
                 }
             }
@@ -252,7 +252,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                         aceRemovals.computeIfAbsent(dirs.toChmodText(true), k -> new ArrayList<>()).add(parts[2]);
                     }
                     if (parts[1].contains("F") && explicitlyHolds(current, files)) {
-                        aceRemovals.computeIfAbsent(files.toChmodText(false), k -> new ArrayList<>()).add(parts[2]);
+                        aceRemovals.computeIfAbsent(files.toChmodText(true), k -> new ArrayList<>()).add(parts[2]);
                     }
                 }
                 default -> throw new IllegalStateException("unknown workspace journal item: " + parts[0]);

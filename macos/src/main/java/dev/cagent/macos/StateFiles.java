@@ -9,7 +9,7 @@ import java.util.HexFormat;
 
 /**
  * Where cagent keeps what it must remember on the Mac: root-owned, mode 0700, out of the
- * agent's reach. {@code ROOT/AGENT/journal.json} and {@code ROOT/AGENT/backups/}.
+ * agent's reach. {@code ROOT/AGENT/journal.jsonl} and {@code ROOT/AGENT/backups/}.
  */
 record StateFiles(String root, String agent) {
 
@@ -24,7 +24,7 @@ record StateFiles(String root, String agent) {
     }
 
     String journal() {
-        return agentDirectory() + "/journal.json";
+        return agentDirectory() + "/journal.jsonl";
     }
 
     String backups() {
