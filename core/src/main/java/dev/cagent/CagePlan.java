@@ -4,8 +4,10 @@ import dev.cagent.lint.Lint;
 import dev.cagent.lint.LintReport;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -153,13 +155,13 @@ public final class CagePlan {
 
         /** A fixed UID. Below 500 is Apple's system range: lint warns. */
         public Builder uid(int uid) {
-            this.uid = IdRequest.exactly(uid);
+            this.uid = IdRequest.exactly("uid", uid);
             return this;
         }
 
         /** The first UID free on the machine in {@code from..to} (the default is 600-699). */
         public Builder uidFirstFreeIn(int from, int to) {
-            this.uid = IdRequest.firstFreeIn(from, to);
+            this.uid = IdRequest.firstFreeIn("uid", from, to);
             return this;
         }
 
@@ -175,9 +177,9 @@ public final class CagePlan {
             return this;
         }
 
-        /** The home directory ({@code NFSHomeDirectory}); default {@code /Users/NAME}. */
+        /** The home directory ({@code NFSHomeDirectory}), in its canonical spelling ({@code /var/x} is {@code /private/var/x}); default {@code /Users/NAME}. */
         public Builder home(String home) {
-            String checked = MacPaths.check("home", home);
+            String checked = MacPaths.canonical(MacPaths.check("home", home));
             if (checked.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 511) {
                 throw new InvalidPlanException("home", "home path is longer than 511 bytes, the macOS limit for home directories");
             }
@@ -190,10 +192,11 @@ public final class CagePlan {
 
         /** The home directory's mode; default 0750 (group members may enter, others not). */
         public Builder homeMode(int mode) {
-            this.homeMode = Modes.check("homeMode", mode);
+            Modes.check("homeMode", mode);
             if ((mode & 0002) != 0) {
                 throw new InvalidPlanException("homeMode", "mode 0" + Integer.toOctalString(mode) + " lets everyone write the agent's home: drop the others' write bit, e.g. 0750");
             }
+            this.homeMode = mode;
             return this;
         }
 
@@ -211,7 +214,7 @@ public final class CagePlan {
 
         /** A password, passed to dscl on standard input only; refused if it cannot pass unaltered. */
         public Builder password(Secret secret) {
-            this.password = Password.of(secret);
+            this.password = Password.of(required("password", secret, "pass Secret.of(...), or call noPassword()"));
             return this;
         }
 
@@ -221,9 +224,9 @@ public final class CagePlan {
             return this;
         }
 
-        /** The human's home when it is not {@code /Users/NAME}. */
+        /** The human's home when it is not {@code /Users/NAME}, in its canonical spelling. */
         public Builder humanHome(String path) {
-            this.humanHome = MacPaths.check("humanHome", path);
+            this.humanHome = MacPaths.canonical(MacPaths.check("humanHome", path));
             return this;
         }
 
@@ -234,13 +237,18 @@ public final class CagePlan {
 
         /** Denies the agent the given rights on {@code path}. */
         public Builder deny(String path, AclRight first, AclRight... more) {
-            return deny(path, EnumSet.of(first, more));
+            Set<AclRight> rights = new HashSet<>(Arrays.asList(required("deny", more, "name the further rights, or none")));
+            rights.add(first);
+            return deny(path, rights);
         }
 
         /** Denies the agent the given rights on {@code path}; repeated paths (also {@code /etc} and {@code /private/etc}) merge. */
         public Builder deny(String path, Set<AclRight> rights) {
             String checked = MacPaths.check("deny", path);
-            Objects.requireNonNull(rights, "rights");
+            required("deny", rights, "name at least one right, e.g. EnumSet.of(AclRight.READ_DATA)");
+            for (AclRight right : rights) {
+                required("deny", right, "the rights for " + checked + " include null: remove it, or name a right such as AclRight.READ_DATA");
+            }
             if (rights.isEmpty()) {
                 throw new InvalidPlanException("deny", "no rights given for " + checked + ": name at least one, e.g. AclRight.READ_DATA");
             }
@@ -267,13 +275,13 @@ public final class CagePlan {
 
         /** A fixed GID for the collaboration group. */
         public Builder collaborationGroupId(int gid) {
-            this.gid = IdRequest.exactly(gid);
+            this.gid = IdRequest.exactly("collaborationGroupId", gid);
             return this;
         }
 
         /** The first free GID in {@code from..to} for the collaboration group. */
         public Builder collaborationGroupIdFirstFreeIn(int from, int to) {
-            this.gid = IdRequest.firstFreeIn(from, to);
+            this.gid = IdRequest.firstFreeIn("collaborationGroupId", from, to);
             return this;
         }
 
@@ -295,8 +303,10 @@ public final class CagePlan {
 
         /** Modes for the workspace: directories (default 2770) and plain files (default 660); executable files get the file mode plus the execute bits of its read bits. */
         public Builder workspaceModes(int directoryMode, int fileMode) {
-            this.workspaceDirectoryMode = Modes.check("workspace directory mode", directoryMode);
-            this.workspaceFileMode = Modes.check("workspace file mode", fileMode);
+            Modes.check("workspace directory mode", directoryMode);
+            Modes.check("workspace file mode", fileMode);
+            this.workspaceDirectoryMode = directoryMode;
+            this.workspaceFileMode = fileMode;
             this.workspaceExecutableFileMode = fileMode | ((fileMode & 0444) >> 2);
             return this;
         }
@@ -315,8 +325,9 @@ public final class CagePlan {
 
         /** Adds {@code umask UMASK} to the given shell startup file of the human's. */
         public Builder humanUmask(String file, String umask) {
-            this.humanUmaskFile = MacPaths.check("umask file", file);
+            String checkedFile = MacPaths.check("umask file", file);
             this.humanUmask = Umask.parse(umask);
+            this.humanUmaskFile = checkedFile;
             return this;
         }
 
@@ -327,7 +338,7 @@ public final class CagePlan {
 
         /** The Claude Code hook in the chosen settings file (the root-owned one at its default path). */
         public Builder claudeCodeHook(ClaudeCodeHook.Location location) {
-            this.hookLocation = Objects.requireNonNull(location, "location");
+            this.hookLocation = required("claudeCodeHook", location, "choose ClaudeCodeHook.Location.USER, PROJECT or ROOT_OWNED");
             this.hookSettingsFile = null;
             return this;
         }
@@ -342,8 +353,8 @@ public final class CagePlan {
         /** Where to look for jq, in order (default /usr/bin/jq, /opt/homebrew/bin/jq, /usr/local/bin/jq). */
         public Builder jqCandidates(String... paths) {
             List<String> checked = new ArrayList<>();
-            for (String p : paths) {
-                checked.add(MacPaths.check("jq", p));
+            for (String p : required("jq", paths, "name at least one path, e.g. /usr/bin/jq")) {
+                checked.add(ClaudeCodeHook.checkJqPath(p));
             }
             if (checked.isEmpty()) {
                 throw new InvalidPlanException("jq", "no path given: name at least one, e.g. /usr/bin/jq");
@@ -354,7 +365,7 @@ public final class CagePlan {
 
         /** Adds a step of your own, applied after the built-in ones. */
         public Builder step(CustomStep step) {
-            customSteps.add(Objects.requireNonNull(step, "step"));
+            customSteps.add(required("step", step, "pass a CustomStep instance"));
             return this;
         }
 
@@ -389,6 +400,15 @@ public final class CagePlan {
             if (hookLocation == ClaudeCodeHook.Location.PROJECT && workspace == null) {
                 throw new InvalidPlanException("claudeCodeHook", "project settings live in the workspace: add workspace(PATH) or choose Location.USER");
             }
+            if (humanHome != null && human == null) {
+                throw new InvalidPlanException("humanHome", "whose home is " + humanHome + "? add human(\"NAME\")");
+            }
+            if (!extraMembers.isEmpty() && groupName == null) {
+                throw new InvalidPlanException("alsoMember", "members " + extraMembers + " need a group to join: add collaborationGroup(\"NAME\")");
+            }
+            if (!gid.equals(DEFAULT_ID_RANGE) && groupName == null) {
+                throw new InvalidPlanException("collaborationGroupId", "GID " + gid + " is for the collaboration group, which the plan does not have: add collaborationGroup(\"NAME\")");
+            }
 
             List<Step> steps = new ArrayList<>();
             PrimaryGroup primary = primaryGroup != null ? primaryGroup : PrimaryGroup.collaborationGroup();
@@ -421,6 +441,14 @@ public final class CagePlan {
             }
             steps.addAll(customSteps);
             return new CagePlan(copy(), steps);
+        }
+
+        /** {@code value}, or an {@link InvalidPlanException} naming {@code field} and the fix when it is null. */
+        private static <T> T required(String field, T value, String fix) {
+            if (value == null) {
+                throw new InvalidPlanException(field, "value is missing (null): " + fix);
+            }
+            return value;
         }
 
         private Builder copy() {

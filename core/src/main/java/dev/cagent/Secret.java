@@ -20,11 +20,11 @@ public final class Secret {
         this.value = value;
     }
 
-    /** Wraps a password. The characters are checked later, by whoever must pass them on. */
+    /** Wraps a password; refuses an empty one. The characters are checked later, by whoever must pass them on. */
     public static Secret of(CharSequence value) {
         Objects.requireNonNull(value, "secret value");
         if (value.length() == 0) {
-            throw new IllegalArgumentException("a secret must not be empty: use noPassword() for an account nobody can log in to");
+            throw new InvalidPlanException("password", "a secret must not be empty: use noPassword() for an account nobody can log in to");
         }
         return new Secret(value.toString());
     }

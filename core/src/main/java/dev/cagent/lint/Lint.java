@@ -4,7 +4,6 @@ import dev.cagent.AccessDenial;
 import dev.cagent.AclRight;
 import dev.cagent.CagePlan;
 import dev.cagent.ClaudeCodeHook;
-import dev.cagent.IdRequest;
 import dev.cagent.MacPaths;
 import dev.cagent.Modes;
 import dev.cagent.Password;
@@ -17,6 +16,7 @@ import dev.cagent.HomeDirectory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -31,6 +31,31 @@ public final class Lint {
     static final Set<String> CRITICAL_PATHS = Set.of("/", "/private", "/private/tmp", "/dev", "/usr", "/bin", "/sbin",
             "/System", "/Library", "/private/var/folders", "/Applications");
 
+    /** Claude Code creates and deletes its temp files under /private/tmp/claude-UID: any deny there gets in its way. */
+    private static final String SHARED_TEMP = "/private/tmp";
+
+    /** Rights on a directory without which nobody can work in it: list, add_file, search, add_subdirectory, delete_child. */
+    private static final Set<AclRight> WORKING_RIGHTS = EnumSet.of(AclRight.READ_DATA, AclRight.WRITE_DATA, AclRight.EXECUTE,
+            AclRight.APPEND_DATA, AclRight.DELETE_CHILD);
+
+    /** Something under /private/var or /private/etc that the agent's programs read, and what it gives them. */
+    private record Essential(String path, String what) {
+    }
+
+    private static final List<Essential> VAR_ESSENTIALS = List.of(
+            new Essential("/private/var/folders", "its TMPDIR (/var/folders/...)"),
+            new Essential("/private/var/run/mDNSResponder", "DNS (the resolver talks to /var/run/mDNSResponder)"),
+            new Essential("/private/var/db/timezone", "the time zone (/var/db/timezone)"));
+
+    private static final List<Essential> ETC_ESSENTIALS = List.of(
+            new Essential("/private/etc/zshenv", "zsh's /etc/zshenv"),
+            new Essential("/private/etc/zprofile", "zsh's /etc/zprofile (so path_helper never builds PATH from /etc/paths)"),
+            new Essential("/private/etc/paths", "/etc/paths"),
+            new Essential("/private/etc/ssl/cert.pem", "the TLS CA file /etc/ssl/cert.pem"),
+            new Essential("/private/etc/hosts", "/etc/hosts"),
+            new Essential("/private/etc/services", "/etc/services"),
+            new Essential("/private/etc/shells", "/etc/shells"));
+
     private Lint() {
     }
 
@@ -41,7 +66,6 @@ public final class Lint {
     public static LintReport check(CagePlan plan, MachineFacts facts) {
         List<Finding> findings = new ArrayList<>();
         UserAccount user = plan.user();
-        String home = user.home();
         plan.stepsOf(AccessDenial.class).forEach(d -> checkDenial(d, plan, facts, findings));
         checkAccount(user, plan, findings);
         plan.step(SharedWorkspace.class).ifPresent(ws -> checkWorkspace(ws, plan, findings));
@@ -59,7 +83,9 @@ public final class Lint {
     private static void checkDenial(AccessDenial d, CagePlan plan, MachineFacts facts, List<Finding> findings) {
         String path = d.path();
         String home = plan.user().home();
-        if (CRITICAL_PATHS.contains(path) && (d.blocksTraversal() || d.rights().contains(AclRight.READ_DATA) && !path.equals("/Applications"))) {
+        boolean critical = path.equals(SHARED_TEMP)
+                || (CRITICAL_PATHS.contains(path) && (d.blocksTraversal() || (d.rights().contains(AclRight.READ_DATA) && !path.equals("/Applications"))));
+        if (critical) {
             findings.add(new Finding(Rule.DENY_CRITICAL_PATH, path,
                     "denying " + rightNames(d) + " on " + path + " breaks every program the agent runs" + criticalReason(path),
                     "remove deny(\"" + d.requested() + "\"); deny narrower paths below it instead"));
@@ -69,15 +95,18 @@ public final class Lint {
                 fixFor(d, home))));
         plan.step(SharedWorkspace.class).ifPresent(ws -> blockedBy(d, ws.path()).ifPresent(why -> findings.add(new Finding(Rule.DENY_BLOCKS_WORKSPACE, path,
                 "the workspace " + ws.path() + " " + why, fixFor(d, ws.path())))));
-        if (MacPaths.isSameOrBelow("/private/var", path) && d.blocksTraversal() && !CRITICAL_PATHS.contains(path)) {
+        List<String> lostUnderVar = lost(d, VAR_ESSENTIALS);
+        if (!lostUnderVar.isEmpty() && !CRITICAL_PATHS.contains(path)) {
             findings.add(new Finding(Rule.DENY_PRIVATE_VAR, path,
-                    "without search on /private/var the agent loses its TMPDIR (/var/folders/...), DNS (the resolver talks to /var/run/mDNSResponder), the time zone (/var/db/timezone) and anything kept under /var",
-                    "deny narrower paths (e.g. /private/var/db/sudo, /private/var/root), or denyListing(\"/private/var\"); launch the agent with its own TMPDIR"));
+                    "without " + path + " the agent loses " + String.join(", ", lostUnderVar) + (path.equals("/private/var") ? " and anything kept under /var" : ""),
+                    "deny narrower paths (e.g. /private/var/db/sudo, /private/var/root), or denyListing(\"" + d.requested() + "\"); launch the agent with its own TMPDIR"));
         }
-        if (path.equals("/private/etc") && (d.blocksTraversal() || d.rights().contains(AclRight.READ_DATA))) {
+        List<String> lostUnderEtc = lost(d, ETC_ESSENTIALS);
+        if (!lostUnderEtc.isEmpty() && !CRITICAL_PATHS.contains(path)) {
             findings.add(new Finding(Rule.DENY_PRIVATE_ETC, path,
-                    "without /private/etc the agent's zsh skips /etc/zshenv and /etc/zprofile (so path_helper never builds PATH from /etc/paths), and it loses the TLS CA file /etc/ssl/cert.pem, /etc/hosts, /etc/services and /etc/shells",
-                    "deny the secrets in it instead (e.g. /private/etc/sudoers.d, /private/etc/ssh), or accept that the agent runs with a fixed PATH and no system CA file"));
+                    "without " + path + " the agent loses " + String.join(", ", lostUnderEtc),
+                    "deny the secrets in it instead (e.g. /private/etc/sudoers.d, /private/etc/ssh), or denyListing(\"" + d.requested()
+                            + "\"), or accept that the agent runs with a fixed PATH and no system CA file"));
         }
         if (!facts.exists(path)) {
             findings.add(new Finding(Rule.DENY_TARGET_MISSING, path,
@@ -86,9 +115,22 @@ public final class Lint {
         }
     }
 
-    /** Why a deny keeps the agent out of {@code target}, or empty when it does not. */
+    /**
+     * What the agent loses of {@code essentials} through {@code d}: those below a path where search
+     * is denied, and those denied themselves (read or search). Denying only {@code list} on a
+     * directory hides its listing but leaves every file in it readable.
+     */
+    private static List<String> lost(AccessDenial d, List<Essential> essentials) {
+        return essentials.stream()
+                .filter(e -> MacPaths.isBelow(e.path(), d.path()) ? d.blocksTraversal()
+                        : e.path().equals(d.path()) && (d.blocksTraversal() || d.rights().contains(AclRight.READ_DATA)))
+                .map(Essential::what)
+                .toList();
+    }
+
+    /** Why a deny keeps the agent out of {@code target}, or empty when it does not (denying e.g. only writesecurity does not). */
     private static java.util.Optional<String> blockedBy(AccessDenial d, String target) {
-        if (d.path().equals(target)) {
+        if (d.path().equals(target) && d.rights().stream().anyMatch(WORKING_RIGHTS::contains)) {
             return java.util.Optional.of("is itself denied (" + rightNames(d) + ")");
         }
         if (MacPaths.isBelow(target, d.path()) && d.blocksTraversal()) {
@@ -122,15 +164,15 @@ public final class Lint {
                     "with primary group staff (20) the agent gets group access to everything group-owned by staff, which is most of every user's files",
                     "let the collaboration group be the primary group (leave primaryGroupId unset) or give the agent a group of its own"));
         }
-        if (user.uid().lowest() < 500 && user.uid() instanceof IdRequest.Exactly) {
+        if (user.uid().lowest() < 500) {
             findings.add(new Finding(Rule.ID_IN_SYSTEM_RANGE, "UID " + user.uid(),
                     "UIDs below 500 are Apple's: upgrades add system accounts there (Sequoia took 300-304)",
                     "use a UID from 501 up that no one holds, e.g. uidFirstFreeIn(600, 699)"));
         }
         plan.step(CollaborationGroup.class).ifPresent(g -> {
-            if (g.gid().lowest() < 500 && g.gid() instanceof IdRequest.Exactly) {
+            if (g.gid().lowest() < 500) {
                 findings.add(new Finding(Rule.ID_IN_SYSTEM_RANGE, "GID " + g.gid(),
-                        "GIDs below 500 are Apple's: upgrades add system groups there (network already holds 69)",
+                        "GIDs below 500 are Apple's: upgrades add system groups there (a stock Mac has e.g. staff 20, network 69, admin 80)",
                         "use a GID from 501 up, e.g. collaborationGroupIdFirstFreeIn(600, 699)"));
             }
         });
@@ -178,11 +220,14 @@ public final class Lint {
             findings.add(new Finding(Rule.UMASK_MASKS_GROUP_WRITE, u.file(),
                     "umask " + u.umask() + " removes group write from every new file", "humanUmask(\"002\")"));
         }
-        findings.add(new Finding(Rule.UMASK_ONLY_INTERACTIVE, u.file(),
-                "umask in " + MacPaths.name(u.file()) + " reaches only interactive shells, not the IDE or Finder; the workspace's inheritable group entries are what keeps every new file shared",
-                plan.step(SharedWorkspace.class).map(SharedWorkspace::inheritableGroupAccess).orElse(false)
-                        ? "nothing to do: the workspace has inheritable group entries"
-                        : "workspaceInheritableAccess(true)"));
+        // with inheritable group entries on the workspace, what the umask misses is covered
+        java.util.Optional<SharedWorkspace> workspace = plan.step(SharedWorkspace.class);
+        if (workspace.isEmpty() || !workspace.get().inheritableGroupAccess()) {
+            findings.add(new Finding(Rule.UMASK_ONLY_INTERACTIVE, u.file(),
+                    "umask in " + MacPaths.name(u.file()) + " reaches only interactive shells, not the IDE, Finder or the agent's tools; only inheritable group entries on the workspace keep every new file shared",
+                    workspace.isPresent() ? "workspaceInheritableAccess(true)"
+                            : "add workspace(PATH) with collaborationGroup(NAME): its inheritable group entries share new files whatever the umask"));
+        }
     }
 
     private static String rightNames(AccessDenial d) {
