@@ -137,7 +137,7 @@ class FaultsAndRecordingTest {
         mac.faults().failWhen(c -> true, Fault.exit(1, "sudo: a password is required"));
         RunningCommand failed = mac.start(launch);
         assertEquals(1, failed.waitFor());
-        assertEquals("sudo: a password is required", new String(failed.stderr().readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals("sudo: a password is required\n", new String(failed.stderr().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     @Test
