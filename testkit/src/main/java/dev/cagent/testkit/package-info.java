@@ -6,7 +6,7 @@
  * <pre>{@code
  * FakeMac mac = FakeMac.stock();                        // macOS 15, human alice (501) with a sudo ticket
  * mac.faults().failWrite(3, Fault.operationNotPermitted());
- * ApplyReport report = backend(mac).apply(plan);         // the backend runs its commands on the fake
+ * // ... the code under test runs its commands through mac (it is a CommandRunner) ...
  * assertEquals(List.of(...), mac.recorded().stream().map(RecordedCommand::toString).toList());
  * assertFalse(mac.canAccess("meeseeks", "/Users/alice/.ssh/id_ed25519", Access.READ));
  * assertEquals(List.of(), before.diff(mac.snapshot())); // nothing else changed
