@@ -453,7 +453,7 @@ public final class FakeMac implements CommandRunner {
     public synchronized Map<String, List<String>> record(String recordPath) {
         int slash = recordPath.indexOf('/', 1);
         Optional<DirectoryServices.Kind> kind = DirectoryServices.Kind.ofFolder(slash < 0 ? recordPath : recordPath.substring(0, slash));
-        if (kind.isEmpty()) {
+        if (kind.isEmpty() || slash < 0) {
             throw new IllegalArgumentException("record path '" + recordPath + "' must look like /Users/NAME or /Groups/NAME");
         }
         return machine.directory.record(kind.get(), recordPath.substring(slash + 1))
