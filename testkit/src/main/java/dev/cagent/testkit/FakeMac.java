@@ -510,7 +510,7 @@ public final class FakeMac implements CommandRunner {
         }
     }
 
-    // --- helpers -------------------------------------------------------------------------------
+    // --- argument checks and lookups -------------------------------------------------------------
 
     private Proc process(String user, int umask) {
         if ((umask & ~0777) != 0) {
