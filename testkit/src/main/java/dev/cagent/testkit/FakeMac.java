@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
  */
 public final class FakeMac implements CommandRunner {
 
-    private static final Pattern SECRET_VARIABLE = Pattern.compile("(?i).*(PASSWORD|PASSWD|SECRET|TOKEN|KEY).*");
+    private static final Pattern SECRET_VARIABLE = Pattern.compile("(?i).*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY).*");
 
     private final Machine machine;
     private final String caller;
@@ -155,7 +155,8 @@ public final class FakeMac implements CommandRunner {
 
     /**
      * Records the command as started and returns a process that has already ended with exit 0 and
-     * no output (or with a scripted fault's exit code and message): nothing is executed.
+     * no output (or with a scripted fault's exit code and message; 143 for a timeout): nothing is
+     * executed. The program must exist.
      */
     @Override
     public synchronized RunningCommand start(Command command) {
@@ -202,11 +203,12 @@ public final class FakeMac implements CommandRunner {
 
     private RunningCommand launch(String user, Command command) {
         requireInstalled(user, command, true);
-        Optional<Fault> fault = machine.faults.check(command);
-        Outcome outcome = fault.map(f -> f instanceof Fault.Exit exit ? Outcome.fail(exit.code(), exit.stderr())
-                        : f instanceof Fault.OperationNotPermitted ? Outcome.fail(1, OperationNotPermittedText.of(command.argv()))
-                        : new Outcome(143, "", ""))
-                .orElse(Outcome.ok(""));
+        Outcome outcome;
+        try {
+            outcome = machine.faults.check(command).map(fault -> Machine.outcomeOf(fault, command)).orElse(Outcome.ok(""));
+        } catch (Machine.TimedOut e) {
+            outcome = new Outcome(143, "", "");
+        }
         record(user, command, true, outcome);
         return new EndedProcess(command, outcome);
     }
@@ -451,7 +453,7 @@ public final class FakeMac implements CommandRunner {
     public synchronized Map<String, List<String>> record(String recordPath) {
         int slash = recordPath.indexOf('/', 1);
         Optional<DirectoryServices.Kind> kind = DirectoryServices.Kind.ofFolder(slash < 0 ? recordPath : recordPath.substring(0, slash));
-        if (kind.isEmpty()) {
+        if (kind.isEmpty() || slash < 0) {
             throw new IllegalArgumentException("record path '" + recordPath + "' must look like /Users/NAME or /Groups/NAME");
         }
         return machine.directory.record(kind.get(), recordPath.substring(slash + 1))
@@ -508,7 +510,7 @@ public final class FakeMac implements CommandRunner {
         }
     }
 
-    // --- helpers -------------------------------------------------------------------------------
+    // --- argument checks and lookups -------------------------------------------------------------
 
     private Proc process(String user, int umask) {
         if ((umask & ~0777) != 0) {

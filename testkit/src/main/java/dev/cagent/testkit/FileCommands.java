@@ -532,12 +532,22 @@ final class FileCommands {
         return own.children.computeIfAbsent("T", k -> Node.directory(process.uid(), gid, 0700));
     }
 
-    /** root's folder has its well-known name; others get a stable name derived from the user. */
+    /** root's folder has its well-known name; others get a stable one derived from the user's name, shaped like Apple's. */
     private static String folderName(Proc process) {
         if (process.isRoot()) {
             return ROOT_TEMP_FOLDER;
         }
-        String hash = Long.toString(Math.abs((long) process.user().hashCode() * 2654435761L), 36);
-        return (hash + "qqqqqqqqqqqqqqqqqqqqqqqq").substring(0, 24) + "0000gn";
+        byte[] digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256").digest(process.user().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+        String alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
+        StringBuilder name = new StringBuilder();
+        for (int k = 0; k < 24; k++) {
+            name.append(alphabet.charAt((digest[k] & 0xff) % alphabet.length()));
+        }
+        return name + "0000gn";
     }
 }

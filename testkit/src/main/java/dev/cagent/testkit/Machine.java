@@ -91,16 +91,21 @@ final class Machine {
     Outcome runChecked(Proc process, Command command) {
         Optional<Fault> fault = faults.check(command);
         if (fault.isPresent()) {
-            if (fault.get() instanceof Fault.Exit exit) {
-                String stderr = exit.stderr();
-                return Outcome.fail(exit.code(), stderr.isEmpty() || stderr.endsWith("\n") ? stderr : stderr + "\n");
-            }
-            if (fault.get() instanceof Fault.OperationNotPermitted) {
-                return Outcome.fail(1, OperationNotPermittedText.of(command.argv()));
-            }
-            throw new TimedOut();
+            return outcomeOf(fault.get(), command);
         }
         return exec(process, command.argv());
+    }
+
+    /** What a faulted command answers; a timeout throws {@link TimedOut}. */
+    static Outcome outcomeOf(Fault fault, Command command) {
+        if (fault instanceof Fault.Exit exit) {
+            String stderr = exit.stderr();
+            return Outcome.fail(exit.code(), stderr.isEmpty() || stderr.endsWith("\n") ? stderr : stderr + "\n");
+        }
+        if (fault instanceof Fault.OperationNotPermitted) {
+            return Outcome.fail(1, OperationNotPermittedText.of(command.argv()));
+        }
+        throw new TimedOut();
     }
 
     /** Runs a program without fault checks (what sudo, osascript and env do with their command). */

@@ -21,7 +21,7 @@ final class OperationNotPermittedText {
         StringBuilder text = new StringBuilder();
         switch (program) {
             case "/bin/chmod" -> {
-                boolean acl = command.contains("+a") || command.contains("-a");
+                boolean acl = command.stream().anyMatch(a -> a.matches("[+-]a#?"));
                 for (String path : paths) {
                     text.append(acl ? chmodAcl(path) : chmodMode(path)).append('\n');
                 }

@@ -26,27 +26,13 @@ record Outcome(int exit, String out, String err) {
             return this;
         }
 
-        /** Prints one line on stderr and makes the exit status {@code code} (the first failure's code wins only if none was set). */
+        /** Prints one line on stderr; the first failure's code becomes the exit status. */
         Builder error(int code, String line) {
             err.append(line).append('\n');
             if (exit == 0) {
                 exit = code;
             }
             return this;
-        }
-
-        Builder errText(String text) {
-            err.append(text);
-            return this;
-        }
-
-        Builder exit(int code) {
-            exit = code;
-            return this;
-        }
-
-        int exit() {
-            return exit;
         }
 
         Outcome build() {

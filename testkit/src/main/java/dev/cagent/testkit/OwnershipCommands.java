@@ -46,7 +46,14 @@ final class OwnershipCommands {
         String operation = argv.get(i);
         int operandsFrom = i + 1;
         Change change;
-        if (operation.equals("+a") || operation.equals("-a")) {
+        if (operation.equals("+a") || operation.equals("-a") || operation.equals("+a#")) {
+            int position = -1;
+            if (operation.equals("+a#")) {
+                if (i + 3 >= argv.size() || !argv.get(i + 1).matches("[0-9]+")) {
+                    throw new Unsupported();
+                }
+                position = Integer.parseInt(argv.get(++i));
+            }
             if (i + 2 >= argv.size()) {
                 throw new Unsupported();
             }
@@ -57,8 +64,16 @@ final class OwnershipCommands {
                 return Outcome.fail(1, "chmod: " + e.getMessage() + "\n");
             }
             operandsFrom = i + 2;
-            change = operation.equals("+a") ? (path, node) -> addEntry(process, path, node, entry)
-                    : (path, node) -> removeEntry(process, path, node, entry);
+            int at = position;
+            change = operation.equals("-a") ? (path, node) -> removeEntry(process, path, node, entry)
+                    : (path, node) -> addEntry(process, path, node, entry, at);
+        } else if (operation.equals("-a#")) {
+            if (i + 2 >= argv.size() || !argv.get(i + 1).matches("[0-9]+")) {
+                throw new Unsupported();
+            }
+            int index = Integer.parseInt(argv.get(i + 1));
+            operandsFrom = i + 2;
+            change = (path, node) -> removeIndex(process, path, node, index);
         } else if (OCTAL_MODE.matcher(operation).matches()) {
             int mode = Integer.parseInt(operation, 8);
             change = (path, node) -> {
@@ -81,15 +96,40 @@ final class OwnershipCommands {
         return applyAll(process, "chmod", operands, recursive, noFollow, true, change);
     }
 
-    /** +a: refused on a non-canonical ACL, else merged or inserted at the top of its canonical block. */
-    private String addEntry(Proc process, String path, Node node, Ace entry) {
-        if (!Acl.isCanonical(node.acl)) {
+    /**
+     * +a: refused on a non-canonical ACL, else merged or inserted at the top of its canonical
+     * block; +a# puts the entry at the given index, whatever the order.
+     */
+    private String addEntry(Proc process, String path, Node node, Ace entry, int position) {
+        if (position < 0 && !Acl.isCanonical(node.acl)) {
             return "chmod: The specified file '" + path + "' does not have an ACL in canonical order, please specify a position with +a# ";
+        }
+        if (position > node.acl.size()) {
+            throw new Unsupported("+a# past the end of the ACL is not modelled");
         }
         if (files().checkOwnerChange(process, node) != null) {
             return OperationNotPermittedText.chmodAcl(path);
         }
-        node.acl = new ArrayList<>(Acl.add(node.acl, entry));
+        List<Ace> acl = new ArrayList<>(position < 0 ? Acl.add(node.acl, entry) : node.acl);
+        if (position >= 0) {
+            acl.add(position, entry);
+        }
+        node.acl = acl;
+        return null;
+    }
+
+    /** -a# N: the only way to remove an entry whose principal no longer exists. */
+    private String removeIndex(Proc process, String path, Node node, int index) {
+        if (node.acl.isEmpty()) {
+            return "chmod: No ACL present '" + path + "'";
+        }
+        if (index >= node.acl.size()) {
+            return "chmod: Invalid entry number '" + path + "'";
+        }
+        if (files().checkOwnerChange(process, node) != null) {
+            return OperationNotPermittedText.chmodAcl(path);
+        }
+        node.acl.remove(index);
         return null;
     }
 
