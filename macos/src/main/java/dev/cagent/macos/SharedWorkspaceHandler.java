@@ -62,12 +62,16 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 EnumSet.of(AclFlag.DIRECTORY_INHERIT));
     }
 
-    /** The entry new files inherit: read and write, never execute (or every new file would be executable). */
+    /**
+     * The entry new files inherit: read and write, never execute (or every new file would be
+     * executable). {@code directory_inherit} carries it into new subdirectories, where
+     * {@code only_inherit} keeps it from applying to the directory itself.
+     */
     static AclEntry fileEntry(String group) {
         return new AclEntry(0, new AclEntry.Principal(AclEntry.Principal.Kind.GROUP, group), false, true,
                 EnumSet.of(AclRight.READ_DATA, AclRight.WRITE_DATA, AclRight.DELETE, AclRight.APPEND_DATA, AclRight.READ_ATTRIBUTES,
                         AclRight.WRITE_ATTRIBUTES, AclRight.READ_EXTATTRIBUTES, AclRight.WRITE_EXTATTRIBUTES, AclRight.READ_SECURITY),
-                EnumSet.of(AclFlag.FILE_INHERIT, AclFlag.ONLY_INHERIT));
+                EnumSet.of(AclFlag.FILE_INHERIT, AclFlag.DIRECTORY_INHERIT, AclFlag.ONLY_INHERIT));
     }
 
     @Override

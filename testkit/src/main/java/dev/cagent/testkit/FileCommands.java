@@ -183,31 +183,44 @@ final class FileCommands {
     // --- find ----------------------------------------------------------------------------------
 
     /**
-     * Exactly {@code find -x DIR ! -type l -exec /bin/ls -led {} +}: every entry of the tree but
-     * symbolic links (which are neither listed nor followed), given to one {@code ls} run, which
-     * sorts them by path.
+     * BSD {@code find [-x] [-P] DIR EXPRESSION}: a pre-order walk that never follows symbolic
+     * links, with the primaries {@code -type}, {@code -user}, {@code -group}, {@code -perm [-]MODE},
+     * {@code -print}, {@code -exec UTILITY ... {} +} (one run with every match) and
+     * {@code -execdir UTILITY ... {} +} (one run per directory, from inside it, with {@code ./NAME}
+     * operands), combined with {@code !}, {@code (} {@code )}, {@code -o} and implicit and.
      */
     Outcome find(Proc process, List<String> argv) {
-        if (argv.size() != 11 || !argv.get(1).equals("-x")
-                || !argv.subList(3, 11).equals(List.of("!", "-type", "l", "-exec", "/bin/ls", "-led", "{}", "+"))) {
-            throw new Unsupported();
+        int i = 1;
+        while (i < argv.size() && (argv.get(i).equals("-x") || argv.get(i).equals("-P"))) {
+            i++;
         }
-        String start = argv.get(2);
+        if (i >= argv.size() || argv.get(i).startsWith("-")) {
+            throw new Unsupported("find needs a starting path");
+        }
+        String start = argv.get(i);
+        FindExpression expression = FindExpression.parse(argv.subList(i + 1, argv.size()), machine.directory);
         FileTree.Lookup lookup = files().lookup(process, start, false);
         if (!lookup.found()) {
             return Outcome.fail(1, error("find", start, lookup.missing()) + "\n");
         }
-        List<Map.Entry<String, Node>> batch = new ArrayList<>();
         Outcome.Builder result = new Outcome.Builder();
-        collect(process, start, lookup.node(), batch, result);
-        return result.out(longListing(batch, true, false)).build();
+        walk(process, start, lookup.node(), expression, result);
+        expression.runActions((command, directory) -> {
+            Proc inside = directory == null ? process : new Proc(process.user(), process.uid(), process.env(), directory, "", process.umask());
+            Outcome outcome = machine.exec(inside, command);
+            result.out(outcome.out());
+            if (!outcome.err().isEmpty()) {
+                outcome.err().lines().forEach(line -> result.error(1, line));
+            }
+            if (!outcome.succeeded()) {
+                result.error(1, "find: " + command.get(0) + ": exited " + outcome.exit());
+            }
+        }, result);
+        return result.build();
     }
 
-    private void collect(Proc process, String path, Node node, List<Map.Entry<String, Node>> batch, Outcome.Builder result) {
-        if (node.isLink()) {
-            return;
-        }
-        batch.add(Map.entry(path, node));
+    private void walk(Proc process, String path, Node node, FindExpression expression, Outcome.Builder result) {
+        expression.evaluate(path, node);
         if (!node.isDirectory()) {
             return;
         }
@@ -215,8 +228,8 @@ final class FileCommands {
             result.error(1, error("find", path, Errno.EACCES));
             return;
         }
-        for (Map.Entry<String, Node> child : node.children.entrySet()) {
-            collect(process, (path.endsWith("/") ? path : path + "/") + child.getKey(), child.getValue(), batch, result);
+        for (Map.Entry<String, Node> child : new ArrayList<>(node.children.entrySet())) {
+            walk(process, (path.endsWith("/") ? path : path + "/") + child.getKey(), child.getValue(), expression, result);
         }
     }
 
@@ -245,21 +258,39 @@ final class FileCommands {
         return result.build();
     }
 
-    /** Writes stdin to each file (created {@code 0666 & ~umask}) and always copies it to stdout. */
+    /**
+     * Writes stdin to each file (created {@code 0666 & ~umask}), or with {@code -a} appends to it,
+     * and always copies it to stdout.
+     */
     Outcome tee(Proc process, List<String> argv) {
         Outcome.Builder result = new Outcome.Builder().out(process.stdin());
-        for (String operand : argv.subList(1, argv.size())) {
+        boolean append = argv.size() > 1 && argv.get(1).equals("-a");
+        List<String> operands = argv.subList(append ? 2 : 1, argv.size());
+        for (String operand : operands) {
             if (operand.startsWith("-")) {
                 throw new Unsupported();
             }
         }
-        for (String operand : argv.subList(1, argv.size())) {
-            Errno errno = writeFile(process, operand, process.stdin());
+        for (String operand : operands) {
+            Errno errno = append ? appendFile(process, operand, process.stdin()) : writeFile(process, operand, process.stdin());
             if (errno != null) {
                 result.error(1, error("tee", operand, errno));
             }
         }
         return result.build();
+    }
+
+    /** Opens {@code path} as {@code open(O_CREAT|O_APPEND)} does and adds {@code content} at its end. */
+    Errno appendFile(Proc process, String path, String content) {
+        FileTree.Lookup lookup = files().lookup(process, path, true);
+        if (lookup.error() == null && lookup.node() != null) {
+            Errno errno = files().checkWrite(process, lookup.node());
+            if (errno == null) {
+                lookup.node().content = lookup.node().content + content;
+            }
+            return errno;
+        }
+        return writeFile(process, path, content);
     }
 
     /** Opens {@code path} for writing as {@code open(O_CREAT|O_TRUNC)} does: follows links, creates {@code 0666 & ~umask}. */
