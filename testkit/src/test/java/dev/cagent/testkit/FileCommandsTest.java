@@ -136,7 +136,50 @@ class FileCommandsTest {
     void findOfAMissingDirectoryExits1() {
         assertResult(1, "", "find: /nope: No such file or directory\n",
                 read(mac, "/usr/bin/find", "-x", "/nope", "!", "-type", "l", "-exec", "/bin/ls", "-led", "{}", "+"));
-        assertResult(127, "", "fake-mac: unsupported: /usr/bin/find /Users -name x\n", read(mac, "/usr/bin/find", "/Users", "-name", "x"));
+        assertResult(127, "", "fake-mac: unsupported: /usr/bin/find /Users -name x (find: primary -name)\n", read(mac, "/usr/bin/find", "/Users", "-name", "x"));
+    }
+
+    @Test
+    void findSelectsByTypeOwnerGroupAndModeWithBsdPrecedence() {
+        FakeMac root = FakeMac.builder().caller("root").build();
+        root.mkdir("/private/tmp/w", "alice", "staff", 02770);
+        root.mkdir("/private/tmp/w/d", "root", "wheel", 0755);
+        root.writeFile("/private/tmp/w/plain", "alice", "staff", 0644, "");
+        root.writeFile("/private/tmp/w/d/tool", "alice", "staff", 0750, "");
+        root.writeFile("/private/tmp/w/ok", "alice", "staff", 0660, "");
+        root.symlink("/private/tmp/w/link", "/Users/alice");
+        assertResult(0, "/private/tmp/w/d\n", "", read(root, "/usr/bin/find", "-x", "/private/tmp/w", "!", "-type", "l",
+                "(", "!", "-user", "alice", "-o", "!", "-group", "staff", ")", "-print"));
+        assertResult(0, "/private/tmp/w/d\n", "", read(root, "/usr/bin/find", "/private/tmp/w", "-type", "d", "!", "-perm", "2770"));
+        assertResult(0, "/private/tmp/w/d/tool\n", "", read(root, "/usr/bin/find", "/private/tmp/w", "-type", "f", "!", "-perm", "0660",
+                "(", "-perm", "-0100", "-o", "-perm", "-0010", "-o", "-perm", "-0001", ")"));
+        assertResult(0, "/private/tmp/w/plain\n", "", read(root, "/usr/bin/find", "/private/tmp/w", "-type", "f", "!", "-perm", "0660",
+                "!", "(", "-perm", "-0100", "-o", "-perm", "-0010", "-o", "-perm", "-0001", ")"));
+    }
+
+    @Test
+    void findExecdirRunsTheUtilityInsideEachDirectoryWithDotSlashNames() {
+        FakeMac root = FakeMac.builder().caller("root").build();
+        root.mkdir("/private/tmp/w", "alice", "staff", 0755);
+        root.mkdir("/private/tmp/w/d", "alice", "staff", 0755);
+        root.writeFile("/private/tmp/w/a", "alice", "staff", 0644, "");
+        root.writeFile("/private/tmp/w/d/b", "alice", "staff", 0600, "");
+        root.clearRecorded();
+        assertResult(0, "", "", root.run(Command.write("/usr/bin/find", "-x", "/private/tmp/w", "-type", "f", "-execdir", "/bin/chmod", "-h", "0660", "{}", "+")));
+        assertEquals(0660, root.fileInfo("/private/tmp/w/a").orElseThrow().mode());
+        assertEquals(0660, root.fileInfo("/private/tmp/w/d/b").orElseThrow().mode());
+        assertEquals(0755, root.fileInfo("/private/tmp/w/d").orElseThrow().mode());
+    }
+
+    @Test
+    void findReportsAFailingUtilityWithExit1() {
+        FakeMac root = FakeMac.builder().caller("root").build();
+        root.mkdir("/private/tmp/w", "alice", "staff", 0755);
+        root.writeFile("/private/tmp/w/theirs", "root", "wheel", 0644, "");
+        var result = root.as("alice").run(Command.write("/usr/bin/find", "/private/tmp/w", "-type", "f", "-exec", "/bin/chmod", "-h", "0600", "{}", "+"));
+        assertEquals(1, result.exitCode());
+        assertTrue(result.stderr().contains("Operation not permitted"), result.stderr());
+        assertEquals(0644, root.fileInfo("/private/tmp/w/theirs").orElseThrow().mode());
     }
 
     @Test
@@ -173,6 +216,14 @@ class FileCommandsTest {
         assertEquals("admin", info.group(), "BSD: a new file takes its directory's group");
         assertEquals(0644, info.mode());
         assertEquals("umask 002\n", root.readFile("/private/tmp/shared/f"));
+    }
+
+    @Test
+    void teeAppendsWithDashA() {
+        assertOk(mac.run(Command.write("/usr/bin/tee", "-a", "/Users/alice/log").withStdin(Stdin.text("one\n"))));
+        assertOk(mac.run(Command.write("/usr/bin/tee", "-a", "/Users/alice/log").withStdin(Stdin.text("two\n"))));
+        assertEquals("one\ntwo\n", mac.readFile("/Users/alice/log"));
+        assertEquals(0644, mac.fileInfo("/Users/alice/log").orElseThrow().mode());
     }
 
     @Test
