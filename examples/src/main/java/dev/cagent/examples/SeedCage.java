@@ -36,6 +36,8 @@ public final class SeedCage {
 
     static final String AGENT = "meeseeks";
     static final String WORKSHOP = "/Users/meeseeks/workshop";
+    /** The blog post's placeholder password: the seed plan sets it, and no output or command may show it. */
+    static final String SEED_PASSWORD = "comeUpWithYourOwnPassword";
 
     private final PrintStream out;
 
@@ -66,7 +68,7 @@ public final class SeedCage {
                 .shell("/bin/zsh")
                 .home("/Users/meeseeks")
                 .hidden(true)
-                .password(Secret.of("comeUpWithYourOwnPassword"))
+                .password(Secret.of(SEED_PASSWORD))
                 .human(human)
                 .deny("/Users/" + human)
                 .deny("/Users")
@@ -137,20 +139,19 @@ public final class SeedCage {
         out.print(preview.script());
 
         heading("5. Apply");
-        int before = mac.recorded().size();
         ApplyReport first = backend.apply(plan);
         out.println(first);
 
-        heading("6. Who can do what now");
-        mac.createFileAs("alice", WORKSHOP + "/README.md", "# the shared workshop\n", 022);
+        heading("6. Apply again: reads only");
+        ApplyReport second = backend.apply(plan);
+        out.printf("first apply:  %d processes, %d of them writes%n", first.processes(), first.writes());
+        out.printf("second apply: %d processes, %d of them writes%n", second.processes(), second.writes());
+
+        heading("7. Who can do what now");
+        mac.createFileAs("alice", WORKSHOP + "/README.md", "# the shared workshop\n", 002);
         accessTable(mac, List.of(
                 "/Users/alice", "/Users/alice/.ssh/id_ed25519", "/Users", "/private/etc",
                 "/Users/meeseeks", WORKSHOP, WORKSHOP + "/README.md"));
-
-        heading("7. Apply again: reads only");
-        ApplyReport second = backend.apply(plan);
-        out.printf("first apply:  %d processes, %d writes%n", first.processes(), first.writes());
-        out.printf("second apply: %d processes, %d writes%n", second.processes(), second.writes());
 
         heading("8. Verify");
         VerifyReport verify = backend.verify(plan);
@@ -178,9 +179,9 @@ public final class SeedCage {
         UndoReport undo = backend.undo(plan);
         out.println(undo);
         out.println("the fake Mac is back to its stock state: " + yesNo(mac.snapshot().equals(stock)));
-        out.printf("%d commands ran in all; the password never appeared in any of them: %s%n",
-                mac.recorded().size() - before + before,
-                yesNo(mac.recorded().stream().noneMatch(c -> c.toString().contains("comeUpWithYourOwnPassword") || c.stdin().contains("comeUpWithYourOwnPassword"))));
+        out.printf("%d commands ran on the fake Mac in all; the seed's password appears in none of them: %s%n",
+                mac.recorded().size(),
+                yesNo(mac.recorded().stream().noneMatch(c -> c.toString().contains(SEED_PASSWORD) || c.stdin().contains(SEED_PASSWORD))));
     }
 
     private void accessTable(FakeMac mac, List<String> paths) {
@@ -198,7 +199,8 @@ public final class SeedCage {
     }
 
     private static String describe(FakeMac mac, String path) {
-        return mac.fileInfo(path).map(Object::toString).orElse("missing");
+        return mac.fileInfo(path).map(f -> f.owner() + ":" + f.group() + " " + f.octalMode() + (f.acl().isEmpty() ? "" : ", " + String.join("; ", f.acl())))
+                .orElse("missing");
     }
 
     private static String yesNo(boolean b) {

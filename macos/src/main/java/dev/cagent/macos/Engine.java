@@ -98,6 +98,9 @@ final class Engine {
         }
         if (resolved instanceof Privilege.Auto) {
             resolved = uid == 0 ? Privilege.alreadyRoot() : Privilege.sudoNonInteractive();
+        } else if (uid == 0 && resolved instanceof Privilege.SudoWithPassword) {
+            // sudo never asks root for a password: the password line would reach the command's input
+            resolved = Privilege.alreadyRoot();
         }
         executor.resolve(resolved, uid == 0 ? "root" : new MachineView(executor, RunAs.CALLER).userWithUid(uid).orElse(null));
         return executor;
