@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * user meeseeks ...
  *     ran: /usr/bin/sudo -n -- /usr/bin/dscl . -create /Users/meeseeks
  *     ...
- * user meeseeks: CHANGED, 14 writes
+ * user meeseeks: CHANGED, 13 writes
  * deny meeseeks list on /Users: UNCHANGED
  * </pre>
  *
