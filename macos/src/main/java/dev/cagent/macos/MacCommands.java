@@ -165,6 +165,16 @@ final class MacCommands {
         return Command.write(argv);
     }
 
+    /** {@code chmod -a# N}: removes exactly the entry at index N, leaving every other entry alone. */
+    static Command removeAceAt(int index, String path) {
+        return Command.write(CHMOD, "-a#", Integer.toString(index), path);
+    }
+
+    /** {@code chmod +a# N}: inserts the entry at index N, wherever canonical order would put it. */
+    static Command addAceAt(int index, String ace, String path) {
+        return Command.write(CHMOD, "+a#", Integer.toString(index), ace, path);
+    }
+
     /** {@code chmod -h}: a symlink swapped in meanwhile gets its own mode changed, never its target's. */
     static Command chmod(int mode, List<String> paths) {
         List<String> argv = new ArrayList<>(List.of(CHMOD, "-h", String.format("%04o", mode)));
