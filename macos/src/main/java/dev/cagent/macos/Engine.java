@@ -184,7 +184,7 @@ final class Engine {
     Preview preview(CagePlan plan) {
         return locked(() -> {
             Session s = open(plan, ApplyListener.NONE);
-            List<String> refusals = new ArrayList<>(s.ctx().refusals());
+            List<String> refusals = s.ctx().conflicts();
             List<ScriptRenderer.Section> sections = sections(s);
             List<String> planned = new ArrayList<>();
             s.steps().forEach(sp -> sp.changes().forEach(c -> planned.add(sp.step().describe() + ": " + c.summary())));
@@ -228,7 +228,7 @@ final class Engine {
         }
         return locked(() -> {
             Session s = open(plan, listener);
-            List<String> refusals = concat(s.ctx().refusals(), blockingReasons(s.lint()));
+            List<String> refusals = concat(s.ctx().conflicts(), blockingReasons(s.lint()));
             if (!refusals.isEmpty()) {
                 throw new PlanRefusedException(refusals);
             }
@@ -501,7 +501,11 @@ final class Engine {
             List<Drift> drifts = new ArrayList<>();
             for (StepPlan sp : s.steps()) {
                 sp.changes().forEach(c -> drifts.add(new Drift(sp.step(), c.subject(), c.expected(), c.actual())));
-                sp.refusals().forEach(r -> drifts.add(new Drift(sp.step(), "conflict", "as planned", r)));
+            }
+            for (String conflict : s.ctx().conflicts()) {
+                // a conflict no step's diff raised was found while choosing the account's and group's IDs
+                Step step = s.steps().stream().filter(sp -> sp.refusals().contains(conflict)).map(StepPlan::step).findFirst().orElse(plan.user());
+                drifts.add(new Drift(step, "conflict", "as planned", conflict));
             }
             return new VerifyReport(drifts, s.executor().processes());
         });
