@@ -70,8 +70,11 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
             }
             String actualText = actual.isEmpty() ? "missing" : String.join(" ", actual);
             if (!ours && IDENTITY.contains(key)) {
-                ctx.refuse("user " + user.name() + " already exists with " + key + " " + actualText + ", the plan says " + value
-                        + ": it is another account; choose another name for the agent, or plan " + key + " " + actualText);
+                // a UniqueID that differs has been refused by IdResolver already, with the holder named
+                if (!key.equals("UniqueID")) {
+                    ctx.refuse("user " + user.name() + " already exists with " + key + " " + actualText + ", the plan says " + value
+                            + ": it is another account; choose another name for the agent, or adopt it with " + adoptingSetting(key, actualText));
+                }
                 return;
             }
             changes.add(new Change(key, value, actualText, List.of(Op.root(MacCommands.setAttribute(path, key, value))),
@@ -100,6 +103,11 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
         wanted.put("NFSHomeDirectory", user.home());
         wanted.put("IsHidden", user.hidden() ? "1" : "0");
         return wanted;
+    }
+
+    /** The plan setting that makes the plan match an existing account's identity attribute. */
+    private static String adoptingSetting(String key, String value) {
+        return key.equals("NFSHomeDirectory") ? "home(\"" + value + "\")" : "primaryGroupId(" + value + ")";
     }
 
     private static Optional<Change> passwordChange(UserAccount user, DsRecord existing, boolean ours, Context ctx) {
