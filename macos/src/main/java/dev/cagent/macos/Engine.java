@@ -1,5 +1,6 @@
 package dev.cagent.macos;
 
+import dev.cagent.AclRight;
 import dev.cagent.CagePlan;
 import dev.cagent.Password;
 import dev.cagent.PlanRefusedException;
@@ -7,10 +8,12 @@ import dev.cagent.Step;
 import dev.cagent.exec.Command;
 import dev.cagent.exec.CommandResult;
 import dev.cagent.exec.CommandRunner;
+import dev.cagent.exec.ShellQuoting;
 import dev.cagent.lint.Finding;
 import dev.cagent.lint.Lint;
 import dev.cagent.lint.LintReport;
 import dev.cagent.macos.parse.DsError;
+import dev.cagent.macos.parse.LsEntry;
 import dev.cagent.macos.parse.StatEntry;
 import dev.cagent.report.ApplyListener;
 import dev.cagent.report.ApplyOptions;
@@ -26,9 +29,11 @@ import dev.cagent.report.VerifyReport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -46,6 +51,10 @@ final class Engine {
 
     /** The engine's own journal kind: cagent made its state directory (and perhaps the root above it). */
     static final String STATE_CREATED = "state.created";
+
+    /** Rights whose ACL grant to anyone makes cagent distrust its record: through them someone else could steer undo. */
+    private static final Set<AclRight> MODIFYING_RIGHTS = EnumSet.of(AclRight.WRITE_DATA, AclRight.APPEND_DATA, AclRight.DELETE,
+            AclRight.DELETE_CHILD, AclRight.WRITE_ATTRIBUTES, AclRight.WRITE_EXTATTRIBUTES, AclRight.WRITE_SECURITY, AclRight.CHANGE_OWNER);
 
     private static final Map<Object, ReentrantLock> MACHINE_LOCKS = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -114,11 +123,13 @@ final class Engine {
         }
         MachineView view = new MachineView(executor, adminPrompt ? RunAs.CALLER : RunAs.ROOT);
         StateFiles state = new StateFiles(stateRoot, plan.agent());
-        Context ctx = new Context(plan, view, loadJournal(view, state, plan.agent()), state);
-        ctx.ids(IdResolver.resolve(ctx));
+        Context ctx = new Context(plan, view, Journal.empty(plan.agent()), state);
         for (Step step : plan.steps()) {
             handlerFor(step).prefetch(step, ctx);
         }
+        // after the prefetch, so that the record's trust check shares the steps' batched stat and ls
+        ctx.journal(loadJournal(view, state, plan.agent()));
+        ctx.ids(IdResolver.resolve(ctx));
         LintReport lint = Lint.check(plan, path -> AccessDenialHandler.resolve(path, ctx).isPresent());
         return new Session(ctx, executor, lint, diffAll(ctx));
     }
@@ -158,10 +169,15 @@ final class Engine {
         throw new IllegalStateException("the journal holds an entry of unknown kind '" + kind + "': was it written by a newer cagent?");
     }
 
-    /** Reads the journal, trusting it only when root owns it and nobody else can write it or its directories. */
+    /**
+     * Reads the journal, trusting it only when root owns it and nobody else can write it or its
+     * directories: neither through the mode nor through an ACL entry.
+     */
     private static Journal loadJournal(MachineView view, StateFiles state, String agent) {
         List<String> chain = List.of(state.root(), state.agentDirectory(), state.journal());
         chain.forEach(view::wantStat);
+        chain.forEach(view::wantAcl);
+        String trust = ": cagent trusts its record only when root owns it and nobody else can write it; inspect it, then ";
         for (String path : chain) {
             Optional<StatEntry> stat = view.stat(path);
             if (stat.isEmpty()) {
@@ -169,7 +185,15 @@ final class Engine {
             }
             if (stat.get().uid() != 0 || (stat.get().mode() & 022) != 0 || stat.get().type() == StatEntry.FileType.SYMLINK) {
                 throw new PlanRefusedException(List.of(path + " is owned by " + stat.get().user() + " with mode " + HomeDirectoryHandler.mode(stat.get().mode())
-                        + ": cagent trusts its record only when root owns it and nobody else can write it; inspect it, then fix with sudo chown root:wheel and chmod go-w"));
+                        + trust + "fix with sudo chown root:wheel and chmod go-w"));
+            }
+            List<String> writers = view.acl(path).map(LsEntry::acl).orElse(List.of()).stream()
+                    .filter(ace -> ace.allow() && ace.rights().stream().anyMatch(MODIFYING_RIGHTS::contains))
+                    .map(ace -> ace.toChmodText(stat.get().type() == StatEntry.FileType.DIRECTORY))
+                    .toList();
+            if (!writers.isEmpty()) {
+                throw new PlanRefusedException(List.of(path + " has ACL entries that let others change it (" + String.join("; ", writers) + ")"
+                        + trust + "remove them with sudo chmod -N " + ShellQuoting.quote(path)));
             }
         }
         return Journal.parse(view.read(state.journal()).orElse(""), agent);
