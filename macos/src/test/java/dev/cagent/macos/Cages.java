@@ -75,6 +75,12 @@ final class Cages {
         return mac.recorded().stream().filter(c -> !c.isWrite()).toList();
     }
 
+    /** The argv without a leading {@code sudo ... --}: the command that did the work. */
+    static List<String> unwrapped(RecordedCommand command) {
+        List<String> argv = command.argv();
+        return argv.get(0).equals("/usr/bin/sudo") ? argv.subList(argv.indexOf("--") + 1, argv.size()) : argv;
+    }
+
     /** The recorded argv as shell lines, for readable assertions and failure messages. */
     static List<String> lines(List<RecordedCommand> commands) {
         return commands.stream().map(RecordedCommand::toString).toList();
