@@ -140,6 +140,15 @@ final class AccessDenialHandler implements StepHandler<AccessDenial> {
         return rights.stream().map(r -> r.nameOn(directory)).filter(n -> n != null).collect(Collectors.joining(","));
     }
 
+    /**
+     * For lint: whether a deny target is there. A chain of links too long to follow is refused
+     * with its own reason, not reported missing as well.
+     */
+    static boolean targetExists(String path, Context ctx) {
+        int refusals = ctx.refusals().size();
+        return resolve(path, ctx).isPresent() || ctx.refusals().size() > refusals;
+    }
+
     /** The object a deny lands on: the path, or what its symbolic links lead to. */
     static Optional<LsEntry> resolve(String path, Context ctx) {
         String current = path;

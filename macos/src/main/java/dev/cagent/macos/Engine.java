@@ -130,7 +130,7 @@ final class Engine {
         // after the prefetch, so that the record's trust check shares the steps' batched stat and ls
         ctx.journal(loadJournal(view, state, plan.agent()));
         ctx.ids(IdResolver.resolve(ctx));
-        LintReport lint = Lint.check(plan, path -> AccessDenialHandler.resolve(path, ctx).isPresent());
+        LintReport lint = Lint.check(plan, path -> AccessDenialHandler.targetExists(path, ctx));
         return new Session(ctx, executor, lint, diffAll(ctx));
     }
 
