@@ -80,7 +80,14 @@ final class MacCommands {
     }
 
     static Command setAttribute(String recordPath, String key, String value) {
-        return Command.write(DSCL, ".", "-create", recordPath, key, value);
+        return setAttribute(recordPath, key, List.of(value));
+    }
+
+    /** Replaces the attribute with all these values, in order. */
+    static Command setAttribute(String recordPath, String key, List<String> values) {
+        List<String> argv = new ArrayList<>(List.of(DSCL, ".", "-create", recordPath, key));
+        argv.addAll(values);
+        return Command.write(argv);
     }
 
     static Command deleteRecord(String recordPath) {

@@ -137,10 +137,10 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
         return Optional.empty();
     }
 
-    /** Remembers an attribute's old value; no "old" field means it was absent. */
+    /** Remembers an attribute's old values, all of them as items; no "old" field means it was absent. */
     private static Journal.Entry attributeEntry(String user, String key, List<String> old) {
         return old.isEmpty() ? Journal.Entry.of(ATTRIBUTE, "user", user, "key", key)
-                : Journal.Entry.of(ATTRIBUTE, "user", user, "key", key, "old", old.get(0));
+                : Journal.Entry.of(ATTRIBUTE, "user", user, "key", key, "old", old.get(0)).withItems(old);
     }
 
     /** Writes that leave an account with no usable password: nobody can log in, sudo still can start it. */
@@ -177,7 +177,9 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
                     return record.get().values(key).isEmpty() ? UndoAction.nothingLeft("remove " + key + " of " + user)
                             : UndoAction.run("removed " + key + " of " + user, List.of(Op.root(MacCommands.deleteAttribute(path, key))));
                 }
-                return UndoAction.run("restored " + key + " of " + user + " to " + old.get(), List.of(Op.root(MacCommands.setAttribute(path, key, old.get()))));
+                List<String> values = entry.items().isEmpty() ? List.of(old.get()) : entry.items();
+                return UndoAction.run("restored " + key + " of " + user + " to " + String.join(", ", values),
+                        List.of(Op.root(MacCommands.setAttribute(path, key, values))));
             }
             case PASSWORD_SET -> {
                 if (record.isEmpty()) {
