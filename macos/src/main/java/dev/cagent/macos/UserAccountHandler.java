@@ -82,7 +82,8 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
         });
         if (existing.values("GeneratedUID").isEmpty()) {
             String uuid = UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
-            changes.add(new Change("GeneratedUID", "a UUID", "missing", List.of(Op.root(MacCommands.setAttribute(path, "GeneratedUID", uuid))), List.of()));
+            changes.add(new Change("GeneratedUID", "a UUID", "missing", List.of(Op.root(MacCommands.setAttribute(path, "GeneratedUID", uuid))),
+                    ours ? List.of() : List.of(attributeEntry(user.name(), "GeneratedUID", List.of()))));
         }
         passwordChange(user, existing, ours, ctx).ifPresent(changes::add);
         if (!changes.isEmpty()) {

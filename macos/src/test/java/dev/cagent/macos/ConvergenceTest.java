@@ -97,6 +97,35 @@ class ConvergenceTest {
     }
 
     @Test
+    void anAdoptedAccountGetsEveryValueOfAnAttributeBack() {
+        FakeMac mac = FakeMac.stock();
+        mac.addGroup("collabo", 640, "alice");
+        mac.addUser("meeseeks", 650, 640, HOME);
+        byHand(mac, "/usr/bin/dscl", ".", "-create", "/Users/meeseeks", "RealName", "Meeseeks", "Mr M");
+
+        cycle(mac, correctedPlan());
+
+        assertEquals(List.of("Meeseeks", "Mr M"), mac.record("/Users/meeseeks").get("RealName"));
+    }
+
+    @Test
+    void anAdoptedAccountWithoutGeneratedUidLosesTheOneCagentGaveIt() {
+        FakeMac mac = FakeMac.builder().generatedUidOnCreate(false).build();
+        mac.addGroup("collabo", 640, "alice");
+        byHand(mac, "/usr/bin/dscl", ".", "-create", "/Users/meeseeks");
+        for (String[] attribute : List.of(new String[] {"UniqueID", "650"}, new String[] {"PrimaryGroupID", "640"},
+                new String[] {"NFSHomeDirectory", HOME}, new String[] {"UserShell", "/bin/zsh"}, new String[] {"RealName", "Mr. Meeseeks"})) {
+            byHand(mac, "/usr/bin/dscl", ".", "-create", "/Users/meeseeks", attribute[0], attribute[1]);
+        }
+        assertFalse(mac.record("/Users/meeseeks").containsKey("GeneratedUID"));
+
+        ApplyReport first = cycle(mac, correctedPlan());
+
+        assertTrue(reportOf(first, "user meeseeks").changes().contains("GeneratedUID: missing -> a UUID"), first::toString);
+        assertFalse(mac.record("/Users/meeseeks").containsKey("GeneratedUID"));
+    }
+
+    @Test
     void anExistingGroupKeepsItsMembersAndOnlyTheAgentIsTakenOut() {
         FakeMac mac = FakeMac.stock();
         mac.addUser("bob", 502, 20, "/Users/bob");
