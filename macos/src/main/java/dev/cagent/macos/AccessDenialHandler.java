@@ -104,7 +104,7 @@ final class AccessDenialHandler implements StepHandler<AccessDenial> {
         // chmod -a takes the rights out of every deny entry of the user, whatever its flags, and
         // would damage entries that were there before: address cagent's own entry by its index
         int index = own.get().index();
-        List<Op> writes = new ArrayList<>(List.of(Op.root(MacCommands.removeAceAt(index, path))));
+        List<Op> writes = new ArrayList<>(List.of(Op.root(MacCommands.removeAceAt(index, List.of(path)))));
         Set<AclRight> kept = EnumSet.copyOf(own.get().rights());
         kept.removeAll(remove);
         if (!kept.isEmpty()) {

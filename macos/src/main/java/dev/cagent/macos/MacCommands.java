@@ -172,9 +172,11 @@ final class MacCommands {
         return Command.write(argv);
     }
 
-    /** {@code chmod -a# N}: removes exactly the entry at index N, leaving every other entry alone. */
-    static Command removeAceAt(int index, String path) {
-        return Command.write(CHMOD, "-a#", Integer.toString(index), path);
+    /** {@code chmod -a# N}: removes exactly the entry at index N of each path, leaving every other entry alone. */
+    static Command removeAceAt(int index, List<String> paths) {
+        List<String> argv = new ArrayList<>(List.of(CHMOD, "-a#", Integer.toString(index)));
+        argv.addAll(paths);
+        return Command.write(argv);
     }
 
     /** {@code chmod +a# N}: inserts the entry at index N, wherever canonical order would put it. */

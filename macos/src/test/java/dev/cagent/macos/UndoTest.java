@@ -153,6 +153,31 @@ class UndoTest {
     }
 
     @Test
+    void anExistingWorkspaceGetsItsOwnersModesAndAclBack() {
+        FakeMac mac = FakeMac.stock();
+        mac.addGroup("collabo", 640, "alice");
+        mac.mkdir("/Users/Shared/project", "alice", "staff", 0755);
+        mac.mkdir("/Users/Shared/project/src", "alice", "staff", 0755);
+        mac.writeFile("/Users/Shared/project/src/main.c", "alice", "staff", 0644, "int main(void) { return 0; }\n");
+        mac.addAce("/Users/Shared/project", "group:collabo allow readattr");
+        MacSnapshot before = mac.snapshot();
+        MacOsBackend backend = backend(mac);
+        assertTrue(backend.apply(minimal().workspace("/Users/Shared/project").build()).succeeded());
+        assertEquals(3, mac.fileInfo("/Users/Shared/project").orElseThrow().acl().size());
+        mac.clearRecorded();
+
+        UndoReport undo = backend.undo("meeseeks");
+
+        assertTrue(undo.succeeded(), undo::toString);
+        assertEquals(List.of(
+                "/usr/bin/sudo -n -- /bin/chmod '-a#' 1 /Users/Shared/project /Users/Shared/project/src",
+                "/usr/bin/sudo -n -- /bin/chmod '-a#' 0 /Users/Shared/project /Users/Shared/project/src"),
+                lines(writes(mac)).stream().filter(l -> l.contains("-a#")).toList(),
+                "chmod -a by text would take the rights out of both group entries, and out of the one that was there before");
+        assertSameState(before, mac.snapshot());
+    }
+
+    @Test
     void leavesTheAgentsOtherDenyEntriesAsTheyWere() {
         FakeMac mac = FakeMac.stock();
         mac.addGroup("collabo", 650, "alice");
