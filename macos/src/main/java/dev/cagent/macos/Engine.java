@@ -29,6 +29,7 @@ import dev.cagent.report.VerifyReport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -554,8 +555,10 @@ final class Engine {
             List<ExecutedCommand> failures = new ArrayList<>();
             List<Op> batch = new ArrayList<>();
             boolean admin = ex.privilege() instanceof Privilege.AdminPrompt;
-            for (int i = remaining.size() - 1; i >= 0 && failures.isEmpty(); i--) {
-                Journal.Entry entry = remaining.get(i);
+            for (Journal.Entry entry : undoOrder(journal.entries())) {
+                if (!failures.isEmpty()) {
+                    break;
+                }
                 if (entry.kind().equals(STATE_CREATED)) {
                     continue;
                 }
@@ -563,7 +566,7 @@ final class Engine {
                 UndoAction action = handlerForKind(entry.kind()).undo(entry, ctx);
                 if (action.kept() != null) {
                     kept.add(action.description() + ": " + action.kept());
-                    remaining.remove(i);
+                    remaining.remove(entry);
                     continue;
                 }
                 if (admin) {
@@ -579,7 +582,7 @@ final class Engine {
                 }
                 if (failures.isEmpty()) {
                     undone.add(action.description());
-                    remaining.remove(i);
+                    remaining.remove(entry);
                 }
             }
             view.forget();
@@ -606,6 +609,28 @@ final class Engine {
             }
             return new UndoReport(undone, kept, failures, ex.processes());
         });
+    }
+
+    /**
+     * Newest first, but what the other entries name goes last, whenever a later apply recorded
+     * it: memberships, then groups, then accounts. An ACL entry can be removed by name only while
+     * its user or group exists, and a group member only while the group does.
+     */
+    private static List<Journal.Entry> undoOrder(List<Journal.Entry> entries) {
+        List<Journal.Entry> order = new ArrayList<>(entries);
+        Collections.reverse(order);
+        order.sort(Comparator.comparingInt(e -> undoPhase(e.kind())));
+        return order;
+    }
+
+    private static int undoPhase(String kind) {
+        if (kind.equals(CollaborationGroupHandler.MEMBER_ADDED)) {
+            return 1;
+        }
+        if (kind.equals(CollaborationGroupHandler.CREATED)) {
+            return 2;
+        }
+        return Set.of(UserAccountHandler.CREATED, UserAccountHandler.ATTRIBUTE, UserAccountHandler.PASSWORD_SET).contains(kind) ? 3 : 0;
     }
 
     /** Removes the agent's state directory, and the state root when cagent made it and it is empty. */

@@ -153,6 +153,35 @@ class UndoTest {
     }
 
     @Test
+    void accountsAndGroupsRecreatedByALaterApplyGoAfterTheEntriesThatNameThem() {
+        FakeMac mac = FakeMac.stock();
+        MacSnapshot stock = mac.snapshot();
+        mac.addGroup("collabo", 640, "alice");
+        mac.addUser("meeseeks", 650, 640, HOME);
+        MacOsBackend backend = backend(mac);
+        backend.apply(correctedPlan());
+        byHand(mac, "/usr/sbin/dseditgroup", "-o", "delete", "-q", "collabo");
+        byHand(mac, "/usr/bin/dscl", ".", "-delete", "/Users/meeseeks");
+        for (String target : List.of("/Users/alice", "/Users", "/private/etc", "/private/var", "/Library/Keychains")) {
+            byHand(mac, "/bin/chmod", "-a#", "0", target);
+        }
+        byHand(mac, "/bin/rm", "-rf", HOME);
+        assertTrue(backend.apply(correctedPlan()).succeeded(), "the account and group are cagent's now");
+        mac.clearRecorded();
+
+        UndoReport undo = backend.undo("meeseeks");
+
+        assertTrue(undo.succeeded(), undo::toString);
+        List<RecordedCommand> writes = writes(mac);
+        int deleteUser = indexOf(writes, "/usr/bin/dscl . -delete /Users/meeseeks");
+        int deleteGroup = indexOf(writes, "/usr/sbin/dseditgroup -o delete -q collabo");
+        assertTrue(indexOf(writes, "/bin/chmod -a 'user:meeseeks deny list,add_file,search' /Users/alice") < deleteUser);
+        assertTrue(indexOf(writes, "/bin/rm -rf /Users/meeseeks") < deleteGroup);
+        assertTrue(deleteGroup < deleteUser);
+        assertSameState(stock, mac.snapshot());
+    }
+
+    @Test
     void anExistingWorkspaceGetsItsOwnersModesAndAclBack() {
         FakeMac mac = FakeMac.stock();
         mac.addGroup("collabo", 640, "alice");
