@@ -172,16 +172,20 @@ final class MacCommands {
         return Command.write(argv);
     }
 
-    /** {@code chmod -a# N}: removes exactly the entry at index N of each path, leaving every other entry alone. */
+    /**
+     * {@code chmod -h -a# N}: removes exactly the entry at index N of each path, leaving every
+     * other entry alone. {@code -h}: a path swapped for a symlink since it was read loses nothing
+     * of its target's, where an index means another entry.
+     */
     static Command removeAceAt(int index, List<String> paths) {
-        List<String> argv = new ArrayList<>(List.of(CHMOD, "-a#", Integer.toString(index)));
+        List<String> argv = new ArrayList<>(List.of(CHMOD, "-h", "-a#", Integer.toString(index)));
         argv.addAll(paths);
         return Command.write(argv);
     }
 
-    /** {@code chmod +a# N}: inserts the entry at index N, wherever canonical order would put it. */
+    /** {@code chmod -h +a# N}: inserts the entry at index N, wherever canonical order would put it; never through a symlink. */
     static Command addAceAt(int index, String ace, String path) {
-        return Command.write(CHMOD, "+a#", Integer.toString(index), ace, path);
+        return Command.write(CHMOD, "-h", "+a#", Integer.toString(index), ace, path);
     }
 
     /** {@code chmod -h}: a symlink swapped in meanwhile gets its own mode changed, never its target's. */

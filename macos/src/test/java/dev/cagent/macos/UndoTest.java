@@ -1,6 +1,8 @@
 package dev.cagent.macos;
 
 import dev.cagent.CagePlan;
+import dev.cagent.exec.Command;
+import dev.cagent.exec.CommandRunner;
 import dev.cagent.report.UndoReport;
 import dev.cagent.testkit.Fault;
 import dev.cagent.testkit.FakeMac;
@@ -8,6 +10,7 @@ import dev.cagent.testkit.MacSnapshot;
 import dev.cagent.testkit.RecordedCommand;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 
 import static dev.cagent.macos.Cages.HOME;
@@ -199,11 +202,37 @@ class UndoTest {
 
         assertTrue(undo.succeeded(), undo::toString);
         assertEquals(List.of(
-                "/usr/bin/sudo -n -- /bin/chmod '-a#' 1 /Users/Shared/project /Users/Shared/project/src",
-                "/usr/bin/sudo -n -- /bin/chmod '-a#' 0 /Users/Shared/project /Users/Shared/project/src"),
+                "/usr/bin/sudo -n -- /bin/chmod -h '-a#' 1 /Users/Shared/project /Users/Shared/project/src",
+                "/usr/bin/sudo -n -- /bin/chmod -h '-a#' 0 /Users/Shared/project /Users/Shared/project/src"),
                 lines(writes(mac)).stream().filter(l -> l.contains("-a#")).toList(),
                 "chmod -a by text would take the rights out of both group entries, and out of the one that was there before");
         assertSameState(before, mac.snapshot());
+    }
+
+    @Test
+    void aWorkspaceDirectorySwappedForALinkDuringUndoCostsTheLinksTargetNothing() {
+        FakeMac mac = FakeMac.stock();
+        mac.mkdir("/Users/Shared/project", "alice", "staff", 0755);
+        mac.mkdir("/Users/Shared/project/src", "alice", "staff", 0755);
+        assertTrue(backend(mac).apply(minimal().workspace("/Users/Shared/project").build()).succeeded());
+        mac.addAce("/Users/alice", "group:staff allow list");
+        List<String> aliceAcl = mac.fileInfo("/Users/alice").orElseThrow().acl();
+        assertEquals(2, aliceAcl.size(), "entries at both indexes undo removes");
+        CommandRunner agentStrikesFirst = command -> {
+            if (command.argv().contains("-a#") && mac.fileInfo("/Users/Shared/project/src.away").isEmpty()) {
+                // between undo's listing and its removal, the agent (who owns the workspace) swaps src for a link
+                mac.as("meeseeks").run(Command.write("/bin/mv", "-f", "/Users/Shared/project/src", "/Users/Shared/project/src.away"));
+                mac.symlink("/Users/Shared/project/src", "/Users/alice");
+            }
+            return mac.run(command);
+        };
+
+        UndoReport undo = MacOsBackend.on(agentStrikesFirst).readBack(3, Duration.ZERO).build().undo("meeseeks");
+
+        assertEquals(aliceAcl, mac.fileInfo("/Users/alice").orElseThrow().acl(), "an index read from src must not remove an entry of /Users/alice");
+        assertFalse(undo.succeeded(), "the swap is reported");
+        assertEquals("/usr/bin/sudo -n -- /bin/chmod -h '-a#' 1 /Users/Shared/project /Users/Shared/project/src  => exit 1: chmod: No ACL present '/Users/Shared/project/src'",
+                undo.failures().get(0).toString());
     }
 
     @Test
@@ -223,7 +252,7 @@ class UndoTest {
         UndoReport undo = backend.undo("meeseeks");
 
         assertTrue(undo.succeeded(), undo::toString);
-        assertEquals("/usr/bin/sudo -n -- /bin/chmod '-a#' 0 /Users/alice", writes(mac).get(0).toString(),
+        assertEquals("/usr/bin/sudo -n -- /bin/chmod -h '-a#' 0 /Users/alice", writes(mac).get(0).toString(),
                 "chmod -a by text would strip list from the inheritable entry as well");
         assertSameState(before, mac.snapshot());
     }
@@ -250,8 +279,8 @@ class UndoTest {
 
         assertTrue(undo.succeeded(), undo::toString);
         assertEquals(List.of(
-                "/usr/bin/sudo -n -- /bin/chmod '-a#' 0 /Users/alice/Projects",
-                "/usr/bin/sudo -n -- /bin/chmod '+a#' 0 'user:meeseeks deny delete' /Users/alice/Projects"),
+                "/usr/bin/sudo -n -- /bin/chmod -h '-a#' 0 /Users/alice/Projects",
+                "/usr/bin/sudo -n -- /bin/chmod -h '+a#' 0 'user:meeseeks deny delete' /Users/alice/Projects"),
                 lines(writes(mac).subList(0, 2)));
         assertSameState(before, mac.snapshot());
     }
