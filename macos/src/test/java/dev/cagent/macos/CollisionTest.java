@@ -122,6 +122,31 @@ class CollisionTest {
     }
 
     @Test
+    void aFileOrLinkWhereTheHomeShouldBeIsRefused() {
+        FakeMac mac = FakeMac.stock();
+        mac.writeFile(HOME, "root", "wheel", 0644, "not a directory\n");
+        assertEquals(List.of("home /Users/meeseeks exists but is a file, not a directory: move it away or plan another home"),
+                refusalOf(mac, correctedPlan()));
+
+        FakeMac linked = FakeMac.stock();
+        linked.symlink(HOME, "/Users/Shared");
+        assertEquals(List.of("home /Users/meeseeks exists but is a symlink, not a directory: move it away or plan another home"),
+                refusalOf(linked, correctedPlan()));
+    }
+
+    @Test
+    void aMemberWithoutAnAccountIsRefused() {
+        assertEquals(List.of("group member bob has no account on this machine: check the name (the human is the account you log in with, see `id -un`)"),
+                refusalOf(FakeMac.stock(), corrected().alsoMember("bob").build()));
+    }
+
+    @Test
+    void aPrimaryGroupIdNoGroupHoldsIsRefused() {
+        assertEquals(List.of("primary group 4242: no group has GID 4242 on this machine; create it first or let the collaboration group be the primary group"),
+                refusalOf(FakeMac.stock(), corrected().primaryGroupId(4242).build()));
+    }
+
+    @Test
     void everyCollisionIsListedAtOnce() {
         FakeMac mac = FakeMac.stock();
         assertEquals(List.of("UID 501 for user meeseeks is already held by user alice; UID 600 is free",

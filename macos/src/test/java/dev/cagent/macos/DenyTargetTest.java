@@ -155,13 +155,15 @@ class DenyTargetTest {
         MacSnapshot before = mac.snapshot();
 
         PlanRefusedException refused = assertThrows(PlanRefusedException.class,
-                () -> backend(mac).apply(minimal().deny("/Users/alice/Projects").deny("/Users/alice/old").build()));
+                () -> backend(mac).apply(minimal().deny("/Users/alice/Projects").deny("/Users/alice/old").deny("/Users/alice/.zshrc/d").build()));
 
         assertEquals(List.of(
                 "ERROR DENY_TARGET_MISSING [/Users/alice/Projects]: /Users/alice/Projects does not exist on this machine, so there is nothing to put an ACL on; "
                         + "fix: create it first, or remove deny(\"/Users/alice/Projects\"); if you accept the risk, apply skips it",
                 "ERROR DENY_TARGET_MISSING [/Users/alice/old]: /Users/alice/old does not exist on this machine, so there is nothing to put an ACL on; "
-                        + "fix: create it first, or remove deny(\"/Users/alice/old\"); if you accept the risk, apply skips it"),
+                        + "fix: create it first, or remove deny(\"/Users/alice/old\"); if you accept the risk, apply skips it",
+                "ERROR DENY_TARGET_MISSING [/Users/alice/.zshrc/d]: /Users/alice/.zshrc/d does not exist on this machine, so there is nothing to put an ACL on; "
+                        + "fix: create it first, or remove deny(\"/Users/alice/.zshrc/d\"); if you accept the risk, apply skips it"),
                 refused.reasons());
         assertEquals(List.of(), lines(writes(mac)));
         assertSameState(before, mac.snapshot());
