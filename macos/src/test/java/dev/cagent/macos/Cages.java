@@ -101,10 +101,9 @@ final class Cages {
         assertEquals(List.of(), expected.diff(actual), "the machine differs from the expected snapshot");
     }
 
-    /** Runs a command as root, as a person fixing or breaking something by hand; not part of the backend's recording. */
-    static CommandResult byHand(FakeMac mac, String... argv) {
+    /** Runs a command as root, as a person fixing or breaking something by hand (recorded like any other: clear the recording after). */
+    static void byHand(FakeMac mac, String... argv) {
         CommandResult result = mac.as("root").run(Command.write(argv));
         assertEquals(0, result.exitCode(), () -> String.join(" ", argv) + " failed: " + result.stderr());
-        return result;
     }
 }
