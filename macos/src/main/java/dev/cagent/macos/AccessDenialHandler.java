@@ -8,6 +8,7 @@ import dev.cagent.macos.parse.AclEntry;
 import dev.cagent.macos.parse.LsEntry;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
@@ -23,7 +24,9 @@ import java.util.stream.Collectors;
  * link. Adds only the rights no explicit deny entry of the agent holds yet, with one
  * {@code chmod +a}; the entry must be added after the account exists and removed before it is
  * deleted. Undo removes exactly the rights it added ({@code chmod -a} of a subset removes only
- * those rights), leaving entries that were there before.
+ * those rights), leaving entries that were there before; when the user holds other deny entries
+ * (with inheritance flags, or inherited), which {@code chmod -a} would edit too, cagent's own
+ * entry is removed by its index and what remains of it put back in its place.
  */
 final class AccessDenialHandler implements StepHandler<AccessDenial> {
 
@@ -87,27 +90,46 @@ final class AccessDenialHandler implements StepHandler<AccessDenial> {
         for (String name : entry.get("rights").split(",")) {
             added.add(AclRight.valueOf(name));
         }
-        Optional<LsEntry> now = ctx.view().acl(path);
-        Set<AclRight> present = now.map(e -> deniedTo(user, e)).orElse(Set.of());
+        List<AclEntry> denials = ctx.view().acl(path).map(e -> denialsOf(user, e)).orElse(List.of());
+        Optional<AclEntry> own = denials.stream().filter(AccessDenialHandler::isPlain).findFirst();
         Set<AclRight> remove = EnumSet.copyOf(added);
-        remove.retainAll(present);
+        remove.retainAll(own.map(AclEntry::rights).orElse(Set.of()));
         if (remove.isEmpty()) {
             return UndoAction.nothingLeft("remove deny entry of " + user + " on " + path);
         }
-        return UndoAction.run("removed " + names(remove, directory) + " from the deny entry of " + user + " on " + path,
-                List.of(Op.root(MacCommands.removeAce(denyEntry(user, remove, directory), List.of(path)))));
+        String description = "removed " + names(remove, directory) + " from the deny entry of " + user + " on " + path;
+        if (denials.size() == 1) {
+            return UndoAction.run(description, List.of(Op.root(MacCommands.removeAce(denyEntry(user, remove, directory), List.of(path)))));
+        }
+        // chmod -a takes the rights out of every deny entry of the user, whatever its flags, and
+        // would damage entries that were there before: address cagent's own entry by its index
+        int index = own.get().index();
+        List<Op> writes = new ArrayList<>(List.of(Op.root(MacCommands.removeAceAt(index, List.of(path)))));
+        Set<AclRight> kept = EnumSet.copyOf(own.get().rights());
+        kept.removeAll(remove);
+        if (!kept.isEmpty()) {
+            writes.add(Op.root(MacCommands.addAceAt(index, denyEntry(user, kept, directory), path)));
+        }
+        return UndoAction.run(description, writes);
     }
 
     /** The rights explicit, flag-free deny entries of {@code user} hold on this object. */
     private static Set<AclRight> deniedTo(String user, LsEntry entry) {
         Set<AclRight> held = EnumSet.noneOf(AclRight.class);
-        for (AclEntry ace : entry.acl()) {
-            if (!ace.allow() && !ace.inherited() && ace.flags().isEmpty()
-                    && ace.principal().kind() == AclEntry.Principal.Kind.USER && ace.principal().name().equals(user)) {
-                held.addAll(ace.rights());
-            }
-        }
+        denialsOf(user, entry).stream().filter(AccessDenialHandler::isPlain).forEach(ace -> held.addAll(ace.rights()));
         return held;
+    }
+
+    /** Every deny entry of {@code user} on this object: the ones {@code chmod -a 'user:NAME deny ...'} edits. */
+    private static List<AclEntry> denialsOf(String user, LsEntry entry) {
+        return entry.acl().stream()
+                .filter(ace -> !ace.allow() && ace.principal().kind() == AclEntry.Principal.Kind.USER && ace.principal().name().equals(user))
+                .toList();
+    }
+
+    /** An explicit entry without flags: the kind cagent adds, into which {@code chmod +a} merges. */
+    private static boolean isPlain(AclEntry ace) {
+        return !ace.inherited() && ace.flags().isEmpty();
     }
 
     private static String denyEntry(String user, Set<AclRight> rights, boolean directory) {
@@ -116,6 +138,15 @@ final class AccessDenialHandler implements StepHandler<AccessDenial> {
 
     private static String names(Set<AclRight> rights, boolean directory) {
         return rights.stream().map(r -> r.nameOn(directory)).filter(n -> n != null).collect(Collectors.joining(","));
+    }
+
+    /**
+     * For lint: whether a deny target is there. A chain of links too long to follow is refused
+     * with its own reason, not reported missing as well.
+     */
+    static boolean targetExists(String path, Context ctx) {
+        int refusals = ctx.refusals().size();
+        return resolve(path, ctx).isPresent() || ctx.refusals().size() > refusals;
     }
 
     /** The object a deny lands on: the path, or what its symbolic links lead to. */

@@ -98,6 +98,11 @@ final class Context {
         return List.copyOf(refusals);
     }
 
+    /** The conflicts found, each once: a probe and a read-back may find the same one again. */
+    List<String> conflicts() {
+        return refusals.stream().distinct().toList();
+    }
+
     /** The name of the agent's primary group: the collaboration group, or the holder of the fixed GID. */
     String primaryGroupName() {
         if (plan.user().primaryGroup() instanceof PrimaryGroup.Id id) {

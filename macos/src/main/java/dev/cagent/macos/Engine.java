@@ -1,5 +1,6 @@
 package dev.cagent.macos;
 
+import dev.cagent.AclRight;
 import dev.cagent.CagePlan;
 import dev.cagent.Password;
 import dev.cagent.PlanRefusedException;
@@ -7,10 +8,12 @@ import dev.cagent.Step;
 import dev.cagent.exec.Command;
 import dev.cagent.exec.CommandResult;
 import dev.cagent.exec.CommandRunner;
+import dev.cagent.exec.ShellQuoting;
 import dev.cagent.lint.Finding;
 import dev.cagent.lint.Lint;
 import dev.cagent.lint.LintReport;
 import dev.cagent.macos.parse.DsError;
+import dev.cagent.macos.parse.LsEntry;
 import dev.cagent.macos.parse.StatEntry;
 import dev.cagent.report.ApplyListener;
 import dev.cagent.report.ApplyOptions;
@@ -26,9 +29,12 @@ import dev.cagent.report.VerifyReport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -46,6 +52,10 @@ final class Engine {
 
     /** The engine's own journal kind: cagent made its state directory (and perhaps the root above it). */
     static final String STATE_CREATED = "state.created";
+
+    /** Rights whose ACL grant to anyone makes cagent distrust its record: through them someone else could steer undo. */
+    private static final Set<AclRight> MODIFYING_RIGHTS = EnumSet.of(AclRight.WRITE_DATA, AclRight.APPEND_DATA, AclRight.DELETE,
+            AclRight.DELETE_CHILD, AclRight.WRITE_ATTRIBUTES, AclRight.WRITE_EXTATTRIBUTES, AclRight.WRITE_SECURITY, AclRight.CHANGE_OWNER);
 
     private static final Map<Object, ReentrantLock> MACHINE_LOCKS = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -114,12 +124,14 @@ final class Engine {
         }
         MachineView view = new MachineView(executor, adminPrompt ? RunAs.CALLER : RunAs.ROOT);
         StateFiles state = new StateFiles(stateRoot, plan.agent());
-        Context ctx = new Context(plan, view, loadJournal(view, state, plan.agent()), state);
-        ctx.ids(IdResolver.resolve(ctx));
+        Context ctx = new Context(plan, view, Journal.empty(plan.agent()), state);
         for (Step step : plan.steps()) {
             handlerFor(step).prefetch(step, ctx);
         }
-        LintReport lint = Lint.check(plan, path -> AccessDenialHandler.resolve(path, ctx).isPresent());
+        // after the prefetch, so that the record's trust check shares the steps' batched stat and ls
+        ctx.journal(loadJournal(view, state, plan.agent()));
+        ctx.ids(IdResolver.resolve(ctx));
+        LintReport lint = Lint.check(plan, path -> AccessDenialHandler.targetExists(path, ctx));
         return new Session(ctx, executor, lint, diffAll(ctx));
     }
 
@@ -158,10 +170,15 @@ final class Engine {
         throw new IllegalStateException("the journal holds an entry of unknown kind '" + kind + "': was it written by a newer cagent?");
     }
 
-    /** Reads the journal, trusting it only when root owns it and nobody else can write it or its directories. */
+    /**
+     * Reads the journal, trusting it only when root owns it and nobody else can write it or its
+     * directories: neither through the mode nor through an ACL entry.
+     */
     private static Journal loadJournal(MachineView view, StateFiles state, String agent) {
         List<String> chain = List.of(state.root(), state.agentDirectory(), state.journal());
         chain.forEach(view::wantStat);
+        chain.forEach(view::wantAcl);
+        String trust = ": cagent trusts its record only when root owns it and nobody else can write it; inspect it, then ";
         for (String path : chain) {
             Optional<StatEntry> stat = view.stat(path);
             if (stat.isEmpty()) {
@@ -169,7 +186,15 @@ final class Engine {
             }
             if (stat.get().uid() != 0 || (stat.get().mode() & 022) != 0 || stat.get().type() == StatEntry.FileType.SYMLINK) {
                 throw new PlanRefusedException(List.of(path + " is owned by " + stat.get().user() + " with mode " + HomeDirectoryHandler.mode(stat.get().mode())
-                        + ": cagent trusts its record only when root owns it and nobody else can write it; inspect it, then fix with sudo chown root:wheel and chmod go-w"));
+                        + trust + "fix with sudo chown root:wheel and chmod go-w"));
+            }
+            List<String> writers = view.acl(path).map(LsEntry::acl).orElse(List.of()).stream()
+                    .filter(ace -> ace.allow() && ace.rights().stream().anyMatch(MODIFYING_RIGHTS::contains))
+                    .map(ace -> ace.toChmodText(stat.get().type() == StatEntry.FileType.DIRECTORY))
+                    .toList();
+            if (!writers.isEmpty()) {
+                throw new PlanRefusedException(List.of(path + " has ACL entries that let others change it (" + String.join("; ", writers) + ")"
+                        + trust + "remove them with sudo chmod -N " + ShellQuoting.quote(path)));
             }
         }
         return Journal.parse(view.read(state.journal()).orElse(""), agent);
@@ -184,7 +209,7 @@ final class Engine {
     Preview preview(CagePlan plan) {
         return locked(() -> {
             Session s = open(plan, ApplyListener.NONE);
-            List<String> refusals = new ArrayList<>(s.ctx().refusals());
+            List<String> refusals = s.ctx().conflicts();
             List<ScriptRenderer.Section> sections = sections(s);
             List<String> planned = new ArrayList<>();
             s.steps().forEach(sp -> sp.changes().forEach(c -> planned.add(sp.step().describe() + ": " + c.summary())));
@@ -228,7 +253,7 @@ final class Engine {
         }
         return locked(() -> {
             Session s = open(plan, listener);
-            List<String> refusals = concat(s.ctx().refusals(), blockingReasons(s.lint()));
+            List<String> refusals = concat(s.ctx().conflicts(), blockingReasons(s.lint()));
             if (!refusals.isEmpty()) {
                 throw new PlanRefusedException(refusals);
             }
@@ -501,7 +526,11 @@ final class Engine {
             List<Drift> drifts = new ArrayList<>();
             for (StepPlan sp : s.steps()) {
                 sp.changes().forEach(c -> drifts.add(new Drift(sp.step(), c.subject(), c.expected(), c.actual())));
-                sp.refusals().forEach(r -> drifts.add(new Drift(sp.step(), "conflict", "as planned", r)));
+            }
+            for (String conflict : s.ctx().conflicts()) {
+                // a conflict no step's diff raised was found while choosing the account's and group's IDs
+                Step step = s.steps().stream().filter(sp -> sp.refusals().contains(conflict)).map(StepPlan::step).findFirst().orElse(plan.user());
+                drifts.add(new Drift(step, "conflict", "as planned", conflict));
             }
             return new VerifyReport(drifts, s.executor().processes());
         });
@@ -526,8 +555,10 @@ final class Engine {
             List<ExecutedCommand> failures = new ArrayList<>();
             List<Op> batch = new ArrayList<>();
             boolean admin = ex.privilege() instanceof Privilege.AdminPrompt;
-            for (int i = remaining.size() - 1; i >= 0 && failures.isEmpty(); i--) {
-                Journal.Entry entry = remaining.get(i);
+            for (Journal.Entry entry : undoOrder(journal.entries())) {
+                if (!failures.isEmpty()) {
+                    break;
+                }
                 if (entry.kind().equals(STATE_CREATED)) {
                     continue;
                 }
@@ -535,7 +566,7 @@ final class Engine {
                 UndoAction action = handlerForKind(entry.kind()).undo(entry, ctx);
                 if (action.kept() != null) {
                     kept.add(action.description() + ": " + action.kept());
-                    remaining.remove(i);
+                    remaining.remove(entry);
                     continue;
                 }
                 if (admin) {
@@ -551,7 +582,7 @@ final class Engine {
                 }
                 if (failures.isEmpty()) {
                     undone.add(action.description());
-                    remaining.remove(i);
+                    remaining.remove(entry);
                 }
             }
             view.forget();
@@ -578,6 +609,28 @@ final class Engine {
             }
             return new UndoReport(undone, kept, failures, ex.processes());
         });
+    }
+
+    /**
+     * Newest first, but what the other entries name goes last, whenever a later apply recorded
+     * it: memberships, then groups, then accounts. An ACL entry can be removed by name only while
+     * its user or group exists, and a group member only while the group does.
+     */
+    private static List<Journal.Entry> undoOrder(List<Journal.Entry> entries) {
+        List<Journal.Entry> order = new ArrayList<>(entries);
+        Collections.reverse(order);
+        order.sort(Comparator.comparingInt(e -> undoPhase(e.kind())));
+        return order;
+    }
+
+    private static int undoPhase(String kind) {
+        if (kind.equals(CollaborationGroupHandler.MEMBER_ADDED)) {
+            return 1;
+        }
+        if (kind.equals(CollaborationGroupHandler.CREATED)) {
+            return 2;
+        }
+        return Set.of(UserAccountHandler.CREATED, UserAccountHandler.ATTRIBUTE, UserAccountHandler.PASSWORD_SET).contains(kind) ? 3 : 0;
     }
 
     /** Removes the agent's state directory, and the state root when cagent made it and it is empty. */

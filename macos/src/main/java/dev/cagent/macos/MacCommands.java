@@ -80,7 +80,14 @@ final class MacCommands {
     }
 
     static Command setAttribute(String recordPath, String key, String value) {
-        return Command.write(DSCL, ".", "-create", recordPath, key, value);
+        return setAttribute(recordPath, key, List.of(value));
+    }
+
+    /** Replaces the attribute with all these values, in order. */
+    static Command setAttribute(String recordPath, String key, List<String> values) {
+        List<String> argv = new ArrayList<>(List.of(DSCL, ".", "-create", recordPath, key));
+        argv.addAll(values);
+        return Command.write(argv);
     }
 
     static Command deleteRecord(String recordPath) {
@@ -163,6 +170,22 @@ final class MacCommands {
         List<String> argv = new ArrayList<>(List.of(CHMOD, "-a", ace));
         argv.addAll(paths);
         return Command.write(argv);
+    }
+
+    /**
+     * {@code chmod -h -a# N}: removes exactly the entry at index N of each path, leaving every
+     * other entry alone. {@code -h}: a path swapped for a symlink since it was read loses nothing
+     * of its target's, where an index means another entry.
+     */
+    static Command removeAceAt(int index, List<String> paths) {
+        List<String> argv = new ArrayList<>(List.of(CHMOD, "-h", "-a#", Integer.toString(index)));
+        argv.addAll(paths);
+        return Command.write(argv);
+    }
+
+    /** {@code chmod -h +a# N}: inserts the entry at index N, wherever canonical order would put it; never through a symlink. */
+    static Command addAceAt(int index, String ace, String path) {
+        return Command.write(CHMOD, "-h", "+a#", Integer.toString(index), ace, path);
     }
 
     /** {@code chmod -h}: a symlink swapped in meanwhile gets its own mode changed, never its target's. */

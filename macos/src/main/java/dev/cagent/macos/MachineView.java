@@ -147,7 +147,7 @@ final class MachineView {
             Op op = new Op(fileReader, MacCommands.lsAcl(batch));
             CommandResult result = executor.read(op);
             List<LsEntry> entries = LsParser.parse(result.stdout());
-            Set<String> missing = missingOperands(result.stderr(), "ls: ", ": No such file or directory", op, result);
+            Set<String> missing = missingOperands(result.stderr(), op, result);
             for (String p : batch) {
                 Optional<LsEntry> entry = entries.stream().filter(e -> e.path().equals(p)).findFirst();
                 if (entry.isEmpty() && !missing.contains(p)) {
@@ -215,15 +215,19 @@ final class MachineView {
         return result;
     }
 
-    /** Operands an ls-like tool reported missing; any other complaint is a probe failure. */
-    private static Set<String> missingOperands(String stderr, String prefix, String suffix, Op op, CommandResult result) {
+    /**
+     * Operands ls reported missing ({@code No such file or directory}, or {@code Not a directory}
+     * when a file stands where the path needs a directory); any other complaint is a probe failure.
+     */
+    private static Set<String> missingOperands(String stderr, Op op, CommandResult result) {
         Set<String> missing = new LinkedHashSet<>();
         for (String line : stderr.split("\n")) {
             if (line.isBlank()) {
                 continue;
             }
-            if (line.startsWith(prefix) && line.endsWith(suffix)) {
-                missing.add(line.substring(prefix.length(), line.length() - suffix.length()));
+            String suffix = line.endsWith(": Not a directory") ? ": Not a directory" : ": No such file or directory";
+            if (line.startsWith("ls: ") && line.endsWith(suffix) && line.length() > "ls: ".length() + suffix.length()) {
+                missing.add(line.substring("ls: ".length(), line.length() - suffix.length()));
             } else {
                 throw new ProbeException(op, result);
             }

@@ -10,6 +10,7 @@ import dev.cagent.macos.parse.StatEntry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -237,7 +238,9 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             return UndoAction.run("removed the empty workspace " + path, List.of(Op.root(MacCommands.removeDirectory(path))));
         }
         Map<String, LsEntry> now = ctx.view().tree(path).stream().collect(Collectors.toMap(LsEntry::path, e -> e, (a, b) -> a, LinkedHashMap::new));
-        Map<String, List<String>> aceRemovals = new LinkedHashMap<>();
+        // chmod -a 'group:G allow ...' would take the rights out of every allow entry of G, the
+        // other of cagent's two entries and any that was there before included: remove by index
+        Map<List<Integer>, List<String>> aceRemovals = new LinkedHashMap<>();
         Map<String, List<String>> owners = new LinkedHashMap<>();
         Map<String, List<String>> modes = new LinkedHashMap<>();
         for (String item : entry.items()) {
@@ -250,20 +253,23 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 case "owner" -> owners.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(parts[2]);
                 case "mode" -> modes.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(parts[2]);
                 case "acl" -> {
-                    AclEntry dirs = directoryEntry(group);
-                    AclEntry files = fileEntry(group);
-                    if (parts[1].contains("D") && explicitlyHolds(current, dirs)) {
-                        aceRemovals.computeIfAbsent(dirs.toChmodText(true), k -> new ArrayList<>()).add(parts[2]);
+                    List<Integer> indexes = new ArrayList<>();
+                    if (parts[1].contains("D")) {
+                        explicitIndex(current, directoryEntry(group)).ifPresent(indexes::add);
                     }
-                    if (parts[1].contains("F") && explicitlyHolds(current, files)) {
-                        aceRemovals.computeIfAbsent(files.toChmodText(true), k -> new ArrayList<>()).add(parts[2]);
+                    if (parts[1].contains("F")) {
+                        explicitIndex(current, fileEntry(group)).ifPresent(indexes::add);
+                    }
+                    indexes.sort(Comparator.reverseOrder()); // the later entry first: the earlier keeps its index
+                    if (!indexes.isEmpty()) {
+                        aceRemovals.computeIfAbsent(List.copyOf(indexes), k -> new ArrayList<>()).add(parts[2]);
                     }
                 }
                 default -> throw new IllegalStateException("unknown workspace journal item: " + parts[0]);
             }
         }
         List<Op> writes = new ArrayList<>();
-        aceRemovals.forEach((ace, paths) -> batches(paths).forEach(b -> writes.add(Op.root(MacCommands.removeAce(ace, b)))));
+        aceRemovals.forEach((indexes, paths) -> batches(paths).forEach(b -> indexes.forEach(i -> writes.add(Op.root(MacCommands.removeAceAt(i, b))))));
         owners.forEach((og, paths) -> {
             String[] split = og.split(":", 2);
             batches(paths).forEach(b -> writes.add(Op.root(MacCommands.chown(split[0], split[1], b))));
@@ -274,8 +280,14 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
 
     /** True when the entry holds an explicit allow entry with these flags and at least these rights. */
     private static boolean explicitlyHolds(LsEntry entry, AclEntry wanted) {
-        return entry.acl().stream().anyMatch(a -> !a.inherited() && a.allow() == wanted.allow()
-                && a.principal().equals(wanted.principal()) && a.rights().containsAll(wanted.rights()) && a.flags().equals(wanted.flags()));
+        return explicitIndex(entry, wanted).isPresent();
+    }
+
+    /** The index of the first explicit entry with these flags and at least these rights. */
+    private static Optional<Integer> explicitIndex(LsEntry entry, AclEntry wanted) {
+        return entry.acl().stream().filter(a -> !a.inherited() && a.allow() == wanted.allow()
+                && a.principal().equals(wanted.principal()) && a.rights().containsAll(wanted.rights()) && a.flags().equals(wanted.flags()))
+                .map(AclEntry::index).findFirst();
     }
 
     /** Splits paths into argv-sized groups. */

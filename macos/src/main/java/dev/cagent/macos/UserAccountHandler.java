@@ -70,8 +70,11 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
             }
             String actualText = actual.isEmpty() ? "missing" : String.join(" ", actual);
             if (!ours && IDENTITY.contains(key)) {
-                ctx.refuse("user " + user.name() + " already exists with " + key + " " + actualText + ", the plan says " + value
-                        + ": it is another account; choose another name for the agent, or plan " + key + " " + actualText);
+                // a UniqueID that differs has been refused by IdResolver already, with the holder named
+                if (!key.equals("UniqueID")) {
+                    ctx.refuse("user " + user.name() + " already exists with " + key + " " + actualText + ", the plan says " + value
+                            + ": it is another account; choose another name for the agent, or adopt it with " + adoptingSetting(key, actualText));
+                }
                 return;
             }
             changes.add(new Change(key, value, actualText, List.of(Op.root(MacCommands.setAttribute(path, key, value))),
@@ -79,7 +82,8 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
         });
         if (existing.values("GeneratedUID").isEmpty()) {
             String uuid = UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
-            changes.add(new Change("GeneratedUID", "a UUID", "missing", List.of(Op.root(MacCommands.setAttribute(path, "GeneratedUID", uuid))), List.of()));
+            changes.add(new Change("GeneratedUID", "a UUID", "missing", List.of(Op.root(MacCommands.setAttribute(path, "GeneratedUID", uuid))),
+                    ours ? List.of() : List.of(attributeEntry(user.name(), "GeneratedUID", List.of()))));
         }
         passwordChange(user, existing, ours, ctx).ifPresent(changes::add);
         if (!changes.isEmpty()) {
@@ -100,6 +104,11 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
         wanted.put("NFSHomeDirectory", user.home());
         wanted.put("IsHidden", user.hidden() ? "1" : "0");
         return wanted;
+    }
+
+    /** The plan setting that makes the plan match an existing account's identity attribute. */
+    private static String adoptingSetting(String key, String value) {
+        return key.equals("NFSHomeDirectory") ? "home(\"" + value + "\")" : "primaryGroupId(" + value + ")";
     }
 
     private static Optional<Change> passwordChange(UserAccount user, DsRecord existing, boolean ours, Context ctx) {
@@ -129,10 +138,10 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
         return Optional.empty();
     }
 
-    /** Remembers an attribute's old value; no "old" field means it was absent. */
+    /** Remembers an attribute's old values, all of them as items; no "old" field means it was absent. */
     private static Journal.Entry attributeEntry(String user, String key, List<String> old) {
         return old.isEmpty() ? Journal.Entry.of(ATTRIBUTE, "user", user, "key", key)
-                : Journal.Entry.of(ATTRIBUTE, "user", user, "key", key, "old", old.get(0));
+                : Journal.Entry.of(ATTRIBUTE, "user", user, "key", key, "old", old.get(0)).withItems(old);
     }
 
     /** Writes that leave an account with no usable password: nobody can log in, sudo still can start it. */
@@ -169,7 +178,9 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
                     return record.get().values(key).isEmpty() ? UndoAction.nothingLeft("remove " + key + " of " + user)
                             : UndoAction.run("removed " + key + " of " + user, List.of(Op.root(MacCommands.deleteAttribute(path, key))));
                 }
-                return UndoAction.run("restored " + key + " of " + user + " to " + old.get(), List.of(Op.root(MacCommands.setAttribute(path, key, old.get()))));
+                List<String> values = entry.items().isEmpty() ? List.of(old.get()) : entry.items();
+                return UndoAction.run("restored " + key + " of " + user + " to " + String.join(", ", values),
+                        List.of(Op.root(MacCommands.setAttribute(path, key, values))));
             }
             case PASSWORD_SET -> {
                 if (record.isEmpty()) {

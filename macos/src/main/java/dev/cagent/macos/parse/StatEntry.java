@@ -2,6 +2,7 @@ package dev.cagent.macos.parse;
 
 import dev.cagent.Texts;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,9 +78,15 @@ public record StatEntry(int mode, FileType type, int uid, int gid, String user, 
         return Collections.unmodifiableMap(entries);
     }
 
-    /** The operands stat reported as {@code stat: PATH: stat: No such file or directory}. */
+    /**
+     * The operands stat reported as {@code stat: PATH: stat: No such file or directory}, or as
+     * {@code ...: Not a directory} (a file stands where the path needs a directory: nothing is
+     * there either).
+     */
     public static List<String> missing(String stderr) {
-        return ReportedPaths.find(stderr, "stat: ", ": stat: No such file or directory");
+        List<String> missing = new ArrayList<>(ReportedPaths.find(stderr, "stat: ", ": stat: No such file or directory"));
+        missing.addAll(ReportedPaths.find(stderr, "stat: ", ": stat: Not a directory"));
+        return List.copyOf(missing);
     }
 
     private static StatEntry entry(Matcher fields, String path) {

@@ -47,6 +47,12 @@ class StatEntryTest {
     }
 
     @Test
+    void aPathThroughAFileIsMissingToo() {
+        assertEquals(List.of("/Users/ghost", "/Users/meeseeks/workshop"), StatEntry.missing(
+                "stat: /Users/meeseeks/workshop: stat: Not a directory\nstat: /Users/ghost: stat: No such file or directory\n"));
+    }
+
+    @Test
     void matchesLinesByTheWholeOperandEvenWhenOneIsThePrefixOfAnother() {
         Map<String, StatEntry> entries = StatEntry.parse("100644 0 0 root wheel /a b\n", List.of("/a", "/a b"));
         assertEquals(List.of("/a b"), List.copyOf(entries.keySet()));
