@@ -159,6 +159,23 @@ final class MacCommands {
         return Command.write(argv);
     }
 
+    /** {@code chmod -h +a}: the entry goes on the object at the path itself, never on what a symlink swapped in meanwhile points to. */
+    static Command addAceWithoutFollowing(String ace, List<String> paths) {
+        List<String> argv = new ArrayList<>(List.of(CHMOD, "-h", "+a", ace));
+        argv.addAll(paths);
+        return Command.write(argv);
+    }
+
+    /**
+     * {@code chmod -h -a# INDEX}: removes exactly the entry listed at that index (0-based). Removing
+     * by text would also strip the same rights from every other entry of that principal and kind.
+     */
+    static Command removeAceAt(int index, List<String> paths) {
+        List<String> argv = new ArrayList<>(List.of(CHMOD, "-h", "-a#", Integer.toString(index)));
+        argv.addAll(paths);
+        return Command.write(argv);
+    }
+
     static Command removeAce(String ace, List<String> paths) {
         List<String> argv = new ArrayList<>(List.of(CHMOD, "-a", ace));
         argv.addAll(paths);

@@ -3,6 +3,7 @@ package dev.cagent.macos;
 import dev.cagent.AclRight;
 import dev.cagent.Modes;
 import dev.cagent.SharedWorkspace;
+import dev.cagent.exec.Command;
 import dev.cagent.macos.parse.AclEntry;
 import dev.cagent.macos.parse.AclFlag;
 import dev.cagent.macos.parse.LsEntry;
@@ -10,6 +11,7 @@ import dev.cagent.macos.parse.StatEntry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +30,11 @@ import java.util.stream.Collectors;
  * one {@code find ... -execdir} whose predicates select exactly those entries, so a tree of any
  * size takes a handful of processes, nothing is followed through a directory the agent could swap,
  * and a correct tree costs one read. What it changes is kept in the journal entry by entry, so undo
- * restores each old owner and mode and removes the entries it added.
+ * restores each old owner and mode and removes the entries it added and every inherited copy of
+ * them (by index: removing by text would strip the same rights from every other entry of the
+ * group). Files made since keep their owner and mode. Undo names paths in a tree the
+ * agent can rearrange, so it works with the rights of each entry's owner wherever they suffice, and
+ * with root's only to give an entry back to another account.
  */
 final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
 
@@ -84,8 +90,8 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                     Op.root(MacCommands.chown(ws.owner(), ws.group(), List.of(ws.path()))),
                     Op.root(MacCommands.chmod(ws.directoryMode(), List.of(ws.path())))));
             if (ws.inheritableGroupAccess()) {
-                writes.add(Op.root(MacCommands.addAce(directoryEntry(ws.group()).toChmodText(true), List.of(ws.path()))));
-                writes.add(Op.root(MacCommands.addAce(fileEntry(ws.group()).toChmodText(true), List.of(ws.path()))));
+                writes.add(Op.root(MacCommands.addAceWithoutFollowing(directoryEntry(ws.group()).toChmodText(true), List.of(ws.path()))));
+                writes.add(Op.root(MacCommands.addAceWithoutFollowing(fileEntry(ws.group()).toChmodText(true), List.of(ws.path()))));
             }
             return List.of(new Change("workspace " + ws.path(), "directory " + owner + " " + Modes.octal(ws.directoryMode()), "missing", writes,
                     List.of(Journal.Entry.of(CREATED, "path", ws.path(), "group", ws.group()))));
@@ -182,7 +188,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             }
             if (!withoutEntries.isEmpty()) {
                 for (String ace : List.of(directoryEntry(ws.group()).toChmodText(true), fileEntry(ws.group()).toChmodText(true))) {
-                    writes.add(Op.root(MacCommands.findExecDir(dir, List.of("-type", "d"), List.of(MacCommands.CHMOD, "+a", ace))));
+                    writes.add(Op.root(MacCommands.findExecDir(dir, List.of("-type", "d"), List.of(MacCommands.CHMOD, "-h", "+a", ace))));
                 }
             }
             return writes;
@@ -214,12 +220,19 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         }
     }
 
-    /** True when the entry holds (explicitly or inherited) an allow entry covering {@code wanted}. */
+    /**
+     * True when the entry holds an allow entry covering {@code wanted}: set on it, or inherited.
+     * An inherited copy has lost {@code only_inherit} (the kernel clears it when a new directory
+     * inherits), and serves the same: new files below still inherit it.
+     */
     static boolean holds(LsEntry entry, AclEntry wanted) {
+        Set<AclFlag> inheritedFlags = EnumSet.noneOf(AclFlag.class);
+        inheritedFlags.addAll(wanted.flags());
+        inheritedFlags.remove(AclFlag.ONLY_INHERIT);
         return entry.acl().stream().anyMatch(a -> a.allow() == wanted.allow()
                 && a.principal().equals(wanted.principal())
                 && a.rights().containsAll(wanted.rights())
-                && a.flags().containsAll(wanted.flags()));
+                && a.flags().containsAll(a.inherited() ? inheritedFlags : wanted.flags()));
     }
 
     @Override
@@ -237,9 +250,10 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             return UndoAction.run("removed the empty workspace " + path, List.of(Op.root(MacCommands.removeDirectory(path))));
         }
         Map<String, LsEntry> now = ctx.view().tree(path).stream().collect(Collectors.toMap(LsEntry::path, e -> e, (a, b) -> a, LinkedHashMap::new));
-        Map<String, List<String>> aceRemovals = new LinkedHashMap<>();
-        Map<String, List<String>> owners = new LinkedHashMap<>();
-        Map<String, List<String>> modes = new LinkedHashMap<>();
+        List<Restore> aclRemovals = new ArrayList<>();
+        List<Restore> owners = new ArrayList<>();
+        List<Restore> modes = new ArrayList<>();
+        Map<String, String> ownerAfter = new LinkedHashMap<>();
         for (String item : entry.items()) {
             String[] parts = item.split(" ", 3);
             LsEntry current = now.get(parts[2]);
@@ -247,35 +261,109 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 continue;
             }
             switch (parts[0]) {
-                case "owner" -> owners.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(parts[2]);
-                case "mode" -> modes.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(parts[2]);
+                case "owner" -> {
+                    String oldOwner = parts[1].substring(0, parts[1].indexOf(':'));
+                    owners.add(new Restore(oldOwner.equals(ctx.agent()) ? rightsOf(oldOwner) : RunAs.ROOT, "owner", parts[1], parts[2]));
+                    ownerAfter.put(parts[2], oldOwner);
+                }
+                case "mode" -> modes.add(new Restore(null, "mode", parts[1], parts[2]));
                 case "acl" -> {
-                    AclEntry dirs = directoryEntry(group);
-                    AclEntry files = fileEntry(group);
-                    if (parts[1].contains("D") && explicitlyHolds(current, dirs)) {
-                        aceRemovals.computeIfAbsent(dirs.toChmodText(true), k -> new ArrayList<>()).add(parts[2]);
+                    List<Integer> ours = new ArrayList<>();
+                    if (parts[1].contains("D")) {
+                        explicitIndex(current, directoryEntry(group)).ifPresent(ours::add);
                     }
-                    if (parts[1].contains("F") && explicitlyHolds(current, files)) {
-                        aceRemovals.computeIfAbsent(files.toChmodText(true), k -> new ArrayList<>()).add(parts[2]);
+                    if (parts[1].contains("F")) {
+                        explicitIndex(current, fileEntry(group)).ifPresent(ours::add);
                     }
+                    ours.forEach(index -> aclRemovals.add(new Restore(rightsOf(current.owner()), "acl", Integer.toString(index), parts[2])));
                 }
                 default -> throw new IllegalStateException("unknown workspace journal item: " + parts[0]);
             }
         }
+        for (LsEntry current : now.values()) {
+            for (AclEntry inherited : current.acl()) {
+                if (isInheritedCopy(inherited, group)) {
+                    aclRemovals.add(new Restore(rightsOf(current.owner()), "acl", Integer.toString(inherited.index()), current.path()));
+                }
+            }
+        }
+        aclRemovals.sort(Comparator.comparing((Restore r) -> Integer.parseInt(r.value())).reversed());
+        List<Restore> modesDeepestFirst = new ArrayList<>();
+        for (Restore m : modes) {
+            String owner = ownerAfter.getOrDefault(m.path(), now.get(m.path()).owner());
+            modesDeepestFirst.add(new Restore(rightsOf(owner), "mode", m.value(), m.path()));
+        }
+        modesDeepestFirst.sort(Comparator.comparing((Restore r) -> depth(r.path())).reversed());
         List<Op> writes = new ArrayList<>();
-        aceRemovals.forEach((ace, paths) -> batches(paths).forEach(b -> writes.add(Op.root(MacCommands.removeAce(ace, b)))));
-        owners.forEach((og, paths) -> {
-            String[] split = og.split(":", 2);
-            batches(paths).forEach(b -> writes.add(Op.root(MacCommands.chown(split[0], split[1], b))));
-        });
-        modes.forEach((mode, paths) -> batches(paths).forEach(b -> writes.add(Op.root(MacCommands.chmod(Integer.parseInt(mode, 8), b)))));
+        writes.addAll(Restore.ops(aclRemovals, r -> r.action() + " " + r.value()));
+        writes.addAll(Restore.ops(owners, r -> r.action() + " " + r.value()));
+        writes.addAll(Restore.ops(modesDeepestFirst, r -> depth(r.path()) + " " + r.value()));
         return UndoAction.run("restored owners, modes and ACLs of " + entry.items().size() + " workspace entries in " + path, writes);
+    }
+
+    /**
+     * One old value to put back on one entry, and whose rights do it. Entries the agent controls
+     * are changed with their current owner's rights, so that a directory swapped for a symbolic
+     * link in the meantime leads only to what that owner could change anyway; only giving an
+     * entry back to another account needs root.
+     */
+    private record Restore(RunAs runAs, String action, String value, String path) {
+
+        /** Groups restores by who runs which command, in first-seen order of {@code batch}, as argv-sized commands. */
+        static List<Op> ops(List<Restore> restores, java.util.function.Function<Restore, String> batch) {
+            Map<List<Object>, List<Restore>> groups = new LinkedHashMap<>();
+            for (Restore r : restores) {
+                groups.computeIfAbsent(List.of(r.runAs(), batch.apply(r)), k -> new ArrayList<>()).add(r);
+            }
+            List<Op> ops = new ArrayList<>();
+            groups.values().forEach(group -> {
+                Restore first = group.get(0);
+                batches(group.stream().map(Restore::path).toList()).forEach(paths -> ops.add(new Op(first.runAs(), first.command(paths))));
+            });
+            return ops;
+        }
+
+        Command command(List<String> paths) {
+            return switch (action) {
+                case "acl" -> MacCommands.removeAceAt(Integer.parseInt(value), paths);
+                case "owner" -> MacCommands.chown(value.substring(0, value.indexOf(':')), value.substring(value.indexOf(':') + 1), paths);
+                case "mode" -> MacCommands.chmod(Integer.parseInt(value, 8), paths);
+                default -> throw new IllegalStateException("unknown restore " + action);
+            };
+        }
+    }
+
+    /**
+     * True for a copy of cagent's entries that a file or directory inherited: it names the group,
+     * which undo is about to delete, so it would be left as a bare UUID.
+     */
+    private static boolean isInheritedCopy(AclEntry entry, String group) {
+        return entry.inherited() && entry.allow() && entry.principal().equals(AclEntry.Principal.group(group))
+                && (entry.rights().equals(directoryEntry(group).rights()) || entry.rights().equals(fileEntry(group).rights()));
+    }
+
+    /** The rights of the account {@code ls} names as owner: root's for a number without an account. */
+    private static RunAs rightsOf(String owner) {
+        return owner.chars().allMatch(Character::isDigit) ? RunAs.ROOT : RunAs.user(owner);
+    }
+
+    private static int depth(String path) {
+        return (int) path.chars().filter(c -> c == '/').count();
+    }
+
+    /** The index of the explicit allow entry with exactly these flags and at least these rights. */
+    private static Optional<Integer> explicitIndex(LsEntry entry, AclEntry wanted) {
+        return entry.acl().stream().filter(a -> isExplicitly(a, wanted)).map(AclEntry::index).findFirst();
     }
 
     /** True when the entry holds an explicit allow entry with these flags and at least these rights. */
     private static boolean explicitlyHolds(LsEntry entry, AclEntry wanted) {
-        return entry.acl().stream().anyMatch(a -> !a.inherited() && a.allow() == wanted.allow()
-                && a.principal().equals(wanted.principal()) && a.rights().containsAll(wanted.rights()) && a.flags().equals(wanted.flags()));
+        return entry.acl().stream().anyMatch(a -> isExplicitly(a, wanted));
+    }
+
+    private static boolean isExplicitly(AclEntry a, AclEntry wanted) {
+        return !a.inherited() && a.allow() == wanted.allow() && a.principal().equals(wanted.principal())
+                && a.rights().containsAll(wanted.rights()) && a.flags().equals(wanted.flags());
     }
 
     /** Splits paths into argv-sized groups. */
