@@ -34,15 +34,22 @@ final class FileEdits {
     }
 
     /**
-     * The change that turns {@code current} (empty: no file) into {@code wanted}, with backup and
-     * the journal entry undo needs.
+     * The text of {@code path} as {@code owner} reads it (see {@link MachineView#readAs}); empty
+     * when the file is missing.
      */
-    static Change edit(String kind, String subject, String path, String owner, int newFileMode, Optional<StatEntry> stat,
+    static Optional<String> read(String path, String owner, Optional<StatEntry> stat, Context ctx) {
+        return stat.isPresent() ? ctx.view().readAs(owner, path) : Optional.empty();
+    }
+
+    /**
+     * The change that turns {@code current} (empty: no file) into {@code wanted}, written with
+     * {@code mode}, with backup and the journal entry undo needs.
+     */
+    static Change edit(String kind, String subject, String path, String owner, int mode,
                        Optional<String> current, String wanted, String expected, String actual, Context ctx) {
         List<Op> writes = new ArrayList<>();
         String backup = ctx.state().backupOf(path);
         current.ifPresent(text -> writes.add(Op.root(MacCommands.writeFile(backup, text))));
-        int mode = stat.map(StatEntry::mode).orElse(newFileMode);
         writes.addAll(replace(path, owner, mode, wanted));
         Journal.Entry entry = Journal.Entry.of(kind, "path", path, "owner", owner, "mode", HomeDirectoryHandler.mode(mode),
                 "created", Boolean.toString(current.isEmpty()), "backup", backup, "written", StateFiles.digest(wanted));
@@ -63,7 +70,7 @@ final class FileEdits {
         if (ctx.view().stat(temporary(path)).isPresent()) {
             writes.add(Op.as(owner, MacCommands.removeFile(temporary(path))));
         }
-        Optional<String> now = ctx.view().read(path);
+        Optional<String> now = ctx.view().readAs(owner, path);
         String description;
         if (now.isEmpty()) {
             description = "nothing of cagent's left in " + path + " (the file is gone)";
