@@ -230,9 +230,22 @@ final class MacCommands {
      * ({@code -execdir}), so no path through a directory the agent could swap is ever followed.
      */
     static Command findExecDir(String dir, List<String> predicates, List<String> action) {
+        return find(dir, predicates, "-execdir", action);
+    }
+
+    /**
+     * A find over the workspace that runs {@code action} on as many matches at once as argv holds
+     * ({@code -exec}, full paths): far fewer processes than {@link #findExecDir}, but every path
+     * is resolved again by the action, so only for a tree nobody can rearrange meanwhile.
+     */
+    static Command findExec(String dir, List<String> predicates, List<String> action) {
+        return find(dir, predicates, "-exec", action);
+    }
+
+    private static Command find(String dir, List<String> predicates, String exec, List<String> action) {
         List<String> argv = new ArrayList<>(List.of(FIND, "-x", dir));
         argv.addAll(predicates);
-        argv.add("-execdir");
+        argv.add(exec);
         argv.addAll(action);
         argv.addAll(List.of("{}", "+"));
         return Command.write(argv).withTimeout(TREE_TIMEOUT);

@@ -27,9 +27,12 @@ import java.util.stream.Collectors;
  * and ACLs; symlinks neither followed nor listed) and decides which entries differ: owner or group,
  * directory mode, file mode (660, or 770 for files that were executable: no file gains an execute
  * bit), and the two inheritable group entries on directories. Each kind of difference is fixed by
- * one {@code find ... -execdir} whose predicates select exactly those entries, so a tree of any
- * size takes a handful of processes, nothing is followed through a directory the agent could swap,
- * and a correct tree costs one read. What it changes is kept in the journal entry by entry, so undo
+ * one {@code find} whose predicates select exactly those entries, so a correct tree costs one read
+ * and nothing is ever followed through a symbolic link. Once the agent's account exists, the
+ * actions run with {@code -execdir}, inside each entry's own directory, so that no path through a
+ * directory the agent could swap meanwhile is resolved; on the apply that creates the account,
+ * when no process of the agent's can exist, they take the paths in batches ({@code -exec}), as
+ * fast as the seed's own {@code chown -R} on a large existing tree. What it changes is kept in the journal entry by entry, so undo
  * restores each old owner and mode and removes the entries it added and every inherited copy of
  * them (by index: removing by text would strip the same rights from every other entry of the
  * group). Files made since keep their owner and mode. Undo names paths in a tree the
@@ -40,6 +43,9 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
 
     static final String CREATED = "workspace.created";
     static final String TREE = "workspace.tree";
+
+    /** The setuid and setgid bits, which every change of owner or group clears. */
+    private static final int SETID = 06000;
 
     /** Keeps argv well below macOS's ARG_MAX (1 MiB, environment included). */
     private static final int MAX_ARGV_BYTES = 200_000;
@@ -106,13 +112,22 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         }
         return List.of(new Change("workspace tree " + ws.path(), "owner " + owner + ", directories " + Modes.octal(ws.directoryMode())
                 + ", files " + Modes.octal(ws.fileMode()) + "/" + Modes.octal(ws.executableFileMode()) + (ws.inheritableGroupAccess() ? ", inheritable group entries" : ""),
-                offenders.describe(), offenders.writes(ws),
+                offenders.describe(), offenders.writes(ws, ctx.view().user(ws.owner()).isEmpty()),
                 List.of(Journal.Entry.of(TREE, "path", ws.path(), "group", ws.group()).withItems(offenders.journalItems(ws, ctx.view().tree(ws.path()))))));
     }
 
-    /** Which entries of the tree differ from the plan, by kind of difference. */
+    /** {@link MacCommands#findExec} or {@link MacCommands#findExecDir}. */
+    private interface FindWrite {
+        Command command(String dir, List<String> predicates, List<String> action);
+    }
+
+    /**
+     * Which entries of the tree differ from the plan, by kind of difference; {@code setidCleared}
+     * are those whose mode only the chown changes (it drops setuid and setgid), which undo must
+     * put back all the same.
+     */
     private record Offenders(List<LsEntry> owners, List<LsEntry> directories, List<LsEntry> plainFiles,
-                             List<LsEntry> executables, List<LsEntry> withoutEntries) {
+                             List<LsEntry> executables, List<LsEntry> withoutEntries, List<LsEntry> setidCleared) {
 
         static Offenders of(SharedWorkspace ws, List<LsEntry> tree) {
             List<LsEntry> owners = new ArrayList<>();
@@ -120,25 +135,35 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             List<LsEntry> plain = new ArrayList<>();
             List<LsEntry> exec = new ArrayList<>();
             List<LsEntry> aces = new ArrayList<>();
+            List<LsEntry> setidCleared = new ArrayList<>();
             for (LsEntry e : tree) {
                 if (e.isSymlink()) {
                     continue;
                 }
-                if (!e.owner().equals(ws.owner()) || !e.group().equals(ws.group())) {
+                boolean ownerChanges = !e.owner().equals(ws.owner()) || !e.group().equals(ws.group());
+                if (ownerChanges) {
                     owners.add(e);
                 }
+                // the chown clears setuid and setgid (XNU does so even for root), so such a mode must be set again
+                int modeAfterChown = ownerChanges ? e.mode() & ~SETID : e.mode();
+                boolean modeFixed = false;
                 if (e.isDirectory()) {
-                    if (e.mode() != ws.directoryMode()) {
+                    if (modeAfterChown != ws.directoryMode()) {
                         dirs.add(e);
+                        modeFixed = true;
                     }
                     if (ws.inheritableGroupAccess() && !(holds(e, directoryEntry(ws.group())) && holds(e, fileEntry(ws.group())))) {
                         aces.add(e);
                     }
-                } else if (e.type() == '-' && e.mode() != ws.fileMode() && e.mode() != ws.executableFileMode()) {
+                } else if (e.type() == '-' && modeAfterChown != ws.fileMode() && modeAfterChown != ws.executableFileMode()) {
                     (Modes.anyExecute(e.mode()) ? exec : plain).add(e);
+                    modeFixed = true;
+                }
+                if (modeAfterChown != e.mode() && !modeFixed) {
+                    setidCleared.add(e);
                 }
             }
-            return new Offenders(owners, dirs, plain, exec, aces);
+            return new Offenders(owners, dirs, plain, exec, aces, setidCleared);
         }
 
         boolean isEmpty() {
@@ -161,34 +186,40 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             }
         }
 
-        /** One find per kind of difference; its predicates pick exactly the entries counted above. */
-        List<Op> writes(SharedWorkspace ws) {
+        /**
+         * One find per kind of difference; its predicates pick exactly the entries counted above.
+         * While the agent's account does not exist yet, no process of it can rearrange the tree, so
+         * the actions take as many paths at once as argv holds; afterwards each runs inside every
+         * directory holding matches ({@code -execdir}), one process per directory.
+         */
+        List<Op> writes(SharedWorkspace ws, boolean agentNotCreatedYet) {
+            FindWrite find = agentNotCreatedYet ? MacCommands::findExec : MacCommands::findExecDir;
             List<Op> writes = new ArrayList<>();
             String dir = ws.path();
             String file = Modes.octal(ws.fileMode());
             String exe = Modes.octal(ws.executableFileMode());
             List<String> anyExecute = List.of("(", "-perm", "-0100", "-o", "-perm", "-0010", "-o", "-perm", "-0001", ")");
             if (!owners.isEmpty()) {
-                writes.add(Op.root(MacCommands.findExecDir(dir, List.of("!", "-type", "l", "(", "!", "-user", ws.owner(), "-o", "!", "-group", ws.group(), ")"),
+                writes.add(Op.root(find.command(dir, List.of("!", "-type", "l", "(", "!", "-user", ws.owner(), "-o", "!", "-group", ws.group(), ")"),
                         List.of(MacCommands.CHOWN, "-h", ws.owner() + ":" + ws.group()))));
             }
             if (!directories.isEmpty()) {
-                writes.add(Op.root(MacCommands.findExecDir(dir, List.of("-type", "d", "!", "-perm", Modes.octal(ws.directoryMode())),
+                writes.add(Op.root(find.command(dir, List.of("-type", "d", "!", "-perm", Modes.octal(ws.directoryMode())),
                         List.of(MacCommands.CHMOD, "-h", Modes.octal(ws.directoryMode())))));
             }
             if (!plainFiles.isEmpty()) {
                 List<String> predicates = new ArrayList<>(List.of("-type", "f", "!", "-perm", file, "!", "-perm", exe, "!"));
                 predicates.addAll(anyExecute);
-                writes.add(Op.root(MacCommands.findExecDir(dir, predicates, List.of(MacCommands.CHMOD, "-h", file))));
+                writes.add(Op.root(find.command(dir, predicates, List.of(MacCommands.CHMOD, "-h", file))));
             }
             if (!executables.isEmpty()) {
                 List<String> predicates = new ArrayList<>(List.of("-type", "f", "!", "-perm", file, "!", "-perm", exe));
                 predicates.addAll(anyExecute);
-                writes.add(Op.root(MacCommands.findExecDir(dir, predicates, List.of(MacCommands.CHMOD, "-h", exe))));
+                writes.add(Op.root(find.command(dir, predicates, List.of(MacCommands.CHMOD, "-h", exe))));
             }
             if (!withoutEntries.isEmpty()) {
                 for (String ace : List.of(directoryEntry(ws.group()).toChmodText(true), fileEntry(ws.group()).toChmodText(true))) {
-                    writes.add(Op.root(MacCommands.findExecDir(dir, List.of("-type", "d"), List.of(MacCommands.CHMOD, "-h", "+a", ace))));
+                    writes.add(Op.root(find.command(dir, List.of("-type", "d"), List.of(MacCommands.CHMOD, "-h", "+a", ace))));
                 }
             }
             return writes;
@@ -205,6 +236,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             directories.forEach(e -> items.add("mode " + Modes.octal(e.mode()) + " " + e.path()));
             plainFiles.forEach(e -> items.add("mode " + Modes.octal(e.mode()) + " " + e.path()));
             executables.forEach(e -> items.add("mode " + Modes.octal(e.mode()) + " " + e.path()));
+            setidCleared.forEach(e -> items.add("mode " + Modes.octal(e.mode()) + " " + e.path()));
             if (!withoutEntries.isEmpty()) {
                 for (LsEntry e : tree) {
                     if (!e.isDirectory()) {

@@ -43,17 +43,19 @@ class WorkspaceTest {
     final CagePlan plan = Cage.forUser(AGENT).human(HUMAN).collaborationGroup(GROUP).workspace(WS).build();
 
     /** Old mode of each entry of the project (directories end with '/'). */
-    static final Map<String, Integer> PROJECT = new TreeMap<>(Map.of(
-            "/", 0755,
-            "/README.md", 0644,
-            "/build.sh", 0755,
-            "/.env", 0600,
-            "/tools/", 0755,
-            "/tools/deploy", 0700,
-            "/tools/odd", 02770,
-            "/tools/nested/", 0755,
-            "/tools/nested/deep/", 0750,
-            "/tools/nested/deep/data.csv", 0644));
+    static final Map<String, Integer> PROJECT = new TreeMap<>(Map.ofEntries(
+            Map.entry("/", 0755),
+            Map.entry("/README.md", 0644),
+            Map.entry("/build.sh", 0755),
+            Map.entry("/.env", 0600),
+            Map.entry("/tools/", 0755),
+            Map.entry("/tools/deploy", 0700),
+            Map.entry("/tools/odd", 02770),
+            Map.entry("/tools/suid", 04755),
+            Map.entry("/tools/shared/", 02770),
+            Map.entry("/tools/nested/", 0755),
+            Map.entry("/tools/nested/deep/", 0750),
+            Map.entry("/tools/nested/deep/data.csv", 0644)));
 
     @BeforeEach
     void anExistingProjectOfAlices() {
@@ -99,18 +101,20 @@ class WorkspaceTest {
             found.put(name, info.owner() + ":" + info.group() + " " + info.octalMode() + " " + info.acl());
         });
         String dir = "meeseeks:collabo 2770 " + List.of(FILE_ENTRY, DIRECTORY_ENTRY);
-        Map<String, String> expected = new TreeMap<>(Map.of(
-                "/", dir,
-                "/README.md", "meeseeks:collabo 0660 []",
-                "/build.sh", "meeseeks:collabo 0770 []",
-                "/.env", "meeseeks:collabo 0660 []",
-                "/tools/", dir,
-                "/tools/deploy", "meeseeks:collabo 0770 []",
-                "/tools/odd", "meeseeks:collabo 0770 []",
-                "/tools/nested/", dir,
-                "/tools/nested/deep/", dir,
-                "/tools/nested/deep/data.csv", "meeseeks:collabo 0660 []"));
-        assertEquals(expected, found);
+        Map<String, String> expected = new TreeMap<>(Map.ofEntries(
+                Map.entry("/", dir),
+                Map.entry("/README.md", "meeseeks:collabo 0660 []"),
+                Map.entry("/build.sh", "meeseeks:collabo 0770 []"),
+                Map.entry("/.env", "meeseeks:collabo 0660 []"),
+                Map.entry("/tools/", dir),
+                Map.entry("/tools/deploy", "meeseeks:collabo 0770 []"),
+                Map.entry("/tools/odd", "meeseeks:collabo 0770 []"),
+                Map.entry("/tools/suid", "meeseeks:collabo 0770 []"),
+                Map.entry("/tools/shared/", dir),
+                Map.entry("/tools/nested/", dir),
+                Map.entry("/tools/nested/deep/", dir),
+                Map.entry("/tools/nested/deep/data.csv", "meeseeks:collabo 0660 []")));
+        assertEquals(expected, found, "/tools/shared had the wanted 2770, which the chown clears: it is set again after");
     }
 
     @Test
@@ -128,18 +132,36 @@ class WorkspaceTest {
     }
 
     @Test
-    void theWorkspaceWritesWalkTheTreeWithFindExecdirAndNeverNameAPathBelowIt() {
+    void theApplyThatCreatesTheAgentHandsTheTreeOverInBatchesAndLaterAppliesWorkInsideEachDirectory() {
         int mark = coop.mac.recorded().size();
         coop.apply(plan);
-        List<List<String>> treeWrites = coop.writesSince(mark).stream().map(RecordedCommand::argv)
-                .filter(argv -> argv.stream().anyMatch(a -> a.startsWith(WS))).toList();
-        assertFalse(treeWrites.isEmpty());
-        for (List<String> argv : treeWrites) {
-            List<String> command = argv.subList(argv.indexOf("--") + 1, argv.size());
-            assertEquals(List.of("/usr/bin/find", "-x", WS), command.subList(0, 3), command.toString());
-            assertTrue(command.contains("-execdir"), command.toString());
+        List<List<String>> first = treeWrites(mark);
+        assertEquals(6, first.size(), first.toString());
+        first.forEach(command -> assertTrue(command.contains("-exec") && !command.contains("-execdir"), command.toString()));
+
+        coop.mac.createFileAs(HUMAN, WS + "/tools/new.sh", "#!/bin/sh\n", 022);
+        coop.mac.as(HUMAN).run(Command.write("/bin/chmod", "0755", WS + "/tools/new.sh"));
+        mark = coop.mac.recorded().size();
+        coop.apply(plan);
+        List<List<String>> later = treeWrites(mark);
+        assertEquals(List.of(
+                List.of("/usr/bin/find", "-x", WS, "!", "-type", "l", "(", "!", "-user", "meeseeks", "-o", "!", "-group", "collabo", ")",
+                        "-execdir", "/usr/sbin/chown", "-h", "meeseeks:collabo", "{}", "+"),
+                List.of("/usr/bin/find", "-x", WS, "-type", "f", "!", "-perm", "0660", "!", "-perm", "0770",
+                        "(", "-perm", "-0100", "-o", "-perm", "-0010", "-o", "-perm", "-0001", ")", "-execdir", "/bin/chmod", "-h", "0770", "{}", "+")), later);
+        assertEquals("meeseeks:collabo 0770", describe(WS + "/tools/new.sh"));
+    }
+
+    /** The workspace writes since {@code mark}, without their sudo prefix; each must be a find over the whole workspace. */
+    private List<List<String>> treeWrites(int mark) {
+        List<List<String>> writes = coop.writesSince(mark).stream().map(RecordedCommand::argv)
+                .filter(argv -> argv.stream().anyMatch(a -> a.startsWith(WS)))
+                .map(argv -> argv.subList(argv.indexOf("--") + 1, argv.size())).toList();
+        for (List<String> command : writes) {
+            assertEquals(List.of("/usr/bin/find", "-x", WS), command.subList(0, 3), "no path below the workspace is ever named: " + command);
             assertEquals(List.of("{}", "+"), command.subList(command.size() - 2, command.size()), command.toString());
         }
+        return writes;
     }
 
     @Test
@@ -185,17 +207,19 @@ class WorkspaceTest {
         int mark = coop.mac.recorded().size();
         coop.undo();
         List<String> treeWrites = coop.writesSince(mark).stream().map(RecordedCommand::toString).filter(c -> c.contains(WS)).toList();
-        String dirs = WS + " " + WS + "/tools " + WS + "/tools/nested " + WS + "/tools/nested/deep";
+        String dirs = WS + " " + WS + "/tools " + WS + "/tools/nested " + WS + "/tools/nested/deep " + WS + "/tools/shared";
         assertEquals(List.of(
                 "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 1 " + dirs,
                 "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 " + dirs,
                 "/usr/bin/sudo -n -- /usr/sbin/chown -h alice:staff " + WS + " " + WS + "/.env " + WS + "/README.md " + WS + "/build.sh " + WS
-                        + "/tools " + WS + "/tools/deploy " + WS + "/tools/nested " + WS + "/tools/nested/deep " + WS + "/tools/nested/deep/data.csv " + WS + "/tools/odd",
+                        + "/tools " + WS + "/tools/deploy " + WS + "/tools/nested " + WS + "/tools/nested/deep " + WS + "/tools/nested/deep/data.csv "
+                        + WS + "/tools/odd " + WS + "/tools/shared " + WS + "/tools/suid",
                 "/bin/chmod -h 0644 " + WS + "/tools/nested/deep/data.csv",
                 "/bin/chmod -h 0750 " + WS + "/tools/nested/deep",
                 "/bin/chmod -h 0755 " + WS + "/tools/nested",
+                "/bin/chmod -h 2770 " + WS + "/tools/shared " + WS + "/tools/odd",
                 "/bin/chmod -h 0700 " + WS + "/tools/deploy",
-                "/bin/chmod -h 2770 " + WS + "/tools/odd",
+                "/bin/chmod -h 4755 " + WS + "/tools/suid",
                 "/bin/chmod -h 0755 " + WS + "/tools " + WS + "/build.sh",
                 "/bin/chmod -h 0600 " + WS + "/.env",
                 "/bin/chmod -h 0644 " + WS + "/README.md",
