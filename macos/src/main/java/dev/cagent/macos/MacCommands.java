@@ -226,29 +226,42 @@ final class MacCommands {
     }
 
     /**
-     * A find over the workspace that runs {@code action} in each matching entry's own directory
-     * ({@code -execdir}), so no path through a directory the agent could swap is ever followed.
+     * A find over the workspace: {@code -x} (one file system, symbolic links never followed),
+     * then predicates and actions ({@link FindAction}), e.g. {@code -type d -execdir chmod ... {} +}.
      */
-    static Command findExecDir(String dir, List<String> predicates, List<String> action) {
-        return find(dir, predicates, "-execdir", action);
-    }
-
-    /**
-     * A find over the workspace that runs {@code action} on as many matches at once as argv holds
-     * ({@code -exec}, full paths): far fewer processes than {@link #findExecDir}, but every path
-     * is resolved again by the action, so only for a tree nobody can rearrange meanwhile.
-     */
-    static Command findExec(String dir, List<String> predicates, List<String> action) {
-        return find(dir, predicates, "-exec", action);
-    }
-
-    private static Command find(String dir, List<String> predicates, String exec, List<String> action) {
+    static Command findInTree(String dir, List<String> expression) {
         List<String> argv = new ArrayList<>(List.of(FIND, "-x", dir));
-        argv.addAll(predicates);
-        argv.add(exec);
-        argv.addAll(action);
-        argv.addAll(List.of("{}", "+"));
+        argv.addAll(expression);
         return Command.write(argv).withTimeout(TREE_TIMEOUT);
+    }
+
+    /** How a find runs a utility on its matches; each form collects matches into as few runs as it can. */
+    enum FindAction {
+        /**
+         * {@code -execdir}: inside each match's own directory, with {@code ./NAME} operands, so no
+         * path through a directory the agent could swap meanwhile is resolved. One process per
+         * directory holding matches.
+         */
+        IN_EACH_DIRECTORY("-execdir"),
+        /**
+         * {@code -exec}: on as many full paths at once as argv holds. Far fewer processes, but each
+         * path is resolved again by the utility: only for a tree nobody can rearrange meanwhile.
+         */
+        IN_BATCHES("-exec");
+
+        private final String primary;
+
+        FindAction(String primary) {
+            this.primary = primary;
+        }
+
+        /** The words that run {@code utility} on the matches: e.g. {@code -execdir /bin/chmod -h 0660 {} +}. */
+        List<String> run(String... utility) {
+            List<String> words = new ArrayList<>(List.of(primary));
+            words.addAll(List.of(utility));
+            words.addAll(List.of("{}", "+"));
+            return words;
+        }
     }
 
     static Map<String, String> noEnvironment() {

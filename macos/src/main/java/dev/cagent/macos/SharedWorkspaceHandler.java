@@ -116,11 +116,6 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 List.of(Journal.Entry.of(TREE, "path", ws.path(), "group", ws.group()).withItems(offenders.journalItems(ws, ctx.view().tree(ws.path()))))));
     }
 
-    /** {@link MacCommands#findExec} or {@link MacCommands#findExecDir}. */
-    private interface FindWrite {
-        Command command(String dir, List<String> predicates, List<String> action);
-    }
-
     /**
      * Which entries of the tree differ from the plan, by kind of difference; {@code setidCleared}
      * are those whose mode only the chown changes (it drops setuid and setgid), which undo must
@@ -187,42 +182,45 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         }
 
         /**
-         * One find per kind of difference; its predicates pick exactly the entries counted above.
+         * A find per kind of difference, whose predicates pick exactly the entries counted above:
+         * owners first (a chown clears setuid and setgid), then directory modes, then file modes
+         * (plain and executable in one walk), then the two entries on every directory (one walk).
          * While the agent's account does not exist yet, no process of it can rearrange the tree, so
          * the actions take as many paths at once as argv holds; afterwards each runs inside every
-         * directory holding matches ({@code -execdir}), one process per directory.
+         * directory holding matches, one process per directory.
          */
         List<Op> writes(SharedWorkspace ws, boolean agentNotCreatedYet) {
-            FindWrite find = agentNotCreatedYet ? MacCommands::findExec : MacCommands::findExecDir;
-            List<Op> writes = new ArrayList<>();
-            String dir = ws.path();
+            MacCommands.FindAction exec = agentNotCreatedYet ? MacCommands.FindAction.IN_BATCHES : MacCommands.FindAction.IN_EACH_DIRECTORY;
+            List<List<String>> expressions = new ArrayList<>();
             String file = Modes.octal(ws.fileMode());
             String exe = Modes.octal(ws.executableFileMode());
-            List<String> anyExecute = List.of("(", "-perm", "-0100", "-o", "-perm", "-0010", "-o", "-perm", "-0001", ")");
             if (!owners.isEmpty()) {
-                writes.add(Op.root(find.command(dir, List.of("!", "-type", "l", "(", "!", "-user", ws.owner(), "-o", "!", "-group", ws.group(), ")"),
-                        List.of(MacCommands.CHOWN, "-h", ws.owner() + ":" + ws.group()))));
+                expressions.add(concat(List.of("!", "-type", "l", "(", "!", "-user", ws.owner(), "-o", "!", "-group", ws.group(), ")"),
+                        exec.run(MacCommands.CHOWN, "-h", ws.owner() + ":" + ws.group())));
             }
             if (!directories.isEmpty()) {
-                writes.add(Op.root(find.command(dir, List.of("-type", "d", "!", "-perm", Modes.octal(ws.directoryMode())),
-                        List.of(MacCommands.CHMOD, "-h", Modes.octal(ws.directoryMode())))));
+                expressions.add(concat(List.of("-type", "d", "!", "-perm", Modes.octal(ws.directoryMode())),
+                        exec.run(MacCommands.CHMOD, "-h", Modes.octal(ws.directoryMode()))));
             }
-            if (!plainFiles.isEmpty()) {
-                List<String> predicates = new ArrayList<>(List.of("-type", "f", "!", "-perm", file, "!", "-perm", exe, "!"));
-                predicates.addAll(anyExecute);
-                writes.add(Op.root(find.command(dir, predicates, List.of(MacCommands.CHMOD, "-h", file))));
-            }
-            if (!executables.isEmpty()) {
-                List<String> predicates = new ArrayList<>(List.of("-type", "f", "!", "-perm", file, "!", "-perm", exe));
-                predicates.addAll(anyExecute);
-                writes.add(Op.root(find.command(dir, predicates, List.of(MacCommands.CHMOD, "-h", exe))));
+            if (!plainFiles.isEmpty() || !executables.isEmpty()) {
+                expressions.add(concat(List.of("-type", "f", "!", "-perm", file, "!", "-perm", exe,
+                                "(", "(", "-perm", "-0100", "-o", "-perm", "-0010", "-o", "-perm", "-0001", ")"),
+                        exec.run(MacCommands.CHMOD, "-h", exe), List.of("-o"), exec.run(MacCommands.CHMOD, "-h", file), List.of(")")));
             }
             if (!withoutEntries.isEmpty()) {
-                for (String ace : List.of(directoryEntry(ws.group()).toChmodText(true), fileEntry(ws.group()).toChmodText(true))) {
-                    writes.add(Op.root(find.command(dir, List.of("-type", "d"), List.of(MacCommands.CHMOD, "-h", "+a", ace))));
-                }
+                expressions.add(concat(List.of("-type", "d"), exec.run(MacCommands.CHMOD, "-h", "+a", directoryEntry(ws.group()).toChmodText(true)),
+                        exec.run(MacCommands.CHMOD, "-h", "+a", fileEntry(ws.group()).toChmodText(true))));
             }
-            return writes;
+            return expressions.stream().map(e -> Op.root(MacCommands.findInTree(ws.path(), e))).toList();
+        }
+
+        @SafeVarargs
+        private static List<String> concat(List<String>... parts) {
+            List<String> all = new ArrayList<>();
+            for (List<String> part : parts) {
+                all.addAll(part);
+            }
+            return all;
         }
 
         /**

@@ -136,7 +136,7 @@ class WorkspaceTest {
         int mark = coop.mac.recorded().size();
         coop.apply(plan);
         List<List<String>> first = treeWrites(mark);
-        assertEquals(6, first.size(), first.toString());
+        assertEquals(4, first.size(), "owners, directory modes, file modes, the two entries: " + first);
         first.forEach(command -> assertTrue(command.contains("-exec") && !command.contains("-execdir"), command.toString()));
 
         coop.mac.createFileAs(HUMAN, WS + "/tools/new.sh", "#!/bin/sh\n", 022);
@@ -148,7 +148,8 @@ class WorkspaceTest {
                 List.of("/usr/bin/find", "-x", WS, "!", "-type", "l", "(", "!", "-user", "meeseeks", "-o", "!", "-group", "collabo", ")",
                         "-execdir", "/usr/sbin/chown", "-h", "meeseeks:collabo", "{}", "+"),
                 List.of("/usr/bin/find", "-x", WS, "-type", "f", "!", "-perm", "0660", "!", "-perm", "0770",
-                        "(", "-perm", "-0100", "-o", "-perm", "-0010", "-o", "-perm", "-0001", ")", "-execdir", "/bin/chmod", "-h", "0770", "{}", "+")), later);
+                        "(", "(", "-perm", "-0100", "-o", "-perm", "-0010", "-o", "-perm", "-0001", ")", "-execdir", "/bin/chmod", "-h", "0770", "{}", "+",
+                        "-o", "-execdir", "/bin/chmod", "-h", "0660", "{}", "+", ")")), later);
         assertEquals("meeseeks:collabo 0770", describe(WS + "/tools/new.sh"));
     }
 
@@ -159,7 +160,7 @@ class WorkspaceTest {
                 .map(argv -> argv.subList(argv.indexOf("--") + 1, argv.size())).toList();
         for (List<String> command : writes) {
             assertEquals(List.of("/usr/bin/find", "-x", WS), command.subList(0, 3), "no path below the workspace is ever named: " + command);
-            assertEquals(List.of("{}", "+"), command.subList(command.size() - 2, command.size()), command.toString());
+            assertTrue(String.join(" ", command).matches(".* \\{\\} \\+( \\))?"), command.toString());
         }
         return writes;
     }

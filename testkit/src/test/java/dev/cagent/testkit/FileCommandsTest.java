@@ -172,6 +172,20 @@ class FileCommandsTest {
     }
 
     @Test
+    void oneFindRunsEachActionOnlyOnTheEntriesThatReachIt() {
+        FakeMac root = FakeMac.builder().caller("root").build();
+        root.mkdir("/private/tmp/w", "alice", "staff", 0755);
+        root.writeFile("/private/tmp/w/tool", "alice", "staff", 0755, "");
+        root.writeFile("/private/tmp/w/text", "alice", "staff", 0644, "");
+        root.writeFile("/private/tmp/w/done", "alice", "staff", 0660, "");
+        assertResult(0, "", "", root.run(Command.write("/usr/bin/find", "-x", "/private/tmp/w", "-type", "f", "!", "-perm", "0660",
+                "(", "-perm", "-0100", "-exec", "/bin/chmod", "-h", "0770", "{}", "+", "-o", "-exec", "/bin/chmod", "-h", "0660", "{}", "+", ")")));
+        assertEquals(0770, root.fileInfo("/private/tmp/w/tool").orElseThrow().mode());
+        assertEquals(0660, root.fileInfo("/private/tmp/w/text").orElseThrow().mode());
+        assertEquals(0660, root.fileInfo("/private/tmp/w/done").orElseThrow().mode());
+    }
+
+    @Test
     void findReportsAFailingUtilityWithExit1() {
         FakeMac root = FakeMac.builder().caller("root").build();
         root.mkdir("/private/tmp/w", "alice", "staff", 0755);
