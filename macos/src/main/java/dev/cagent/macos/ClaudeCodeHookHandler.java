@@ -52,9 +52,21 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
             return List.of();
         }
         String file = step.settingsFile();
+        if (step.location() == ClaudeCodeHook.Location.ROOT_OWNED) {
+            Optional<String> agents = agentControlled(file, ctx);
+            if (agents.isPresent()) {
+                ctx.refuse("the root-owned settings file " + file + " lies in " + agents.get() + ", which the agent controls: it could swap the file for a link"
+                        + " and have root write through it, or simply replace it; keep it where only root writes, e.g. the default /Library/Application Support/cagent/AGENT/");
+                return List.of();
+            }
+        }
         Optional<StatEntry> stat = ctx.view().stat(file);
         if (stat.isPresent() && stat.get().type() != StatEntry.FileType.FILE) {
             ctx.refuse(file + " is a " + stat.get().type().toString().toLowerCase() + ", not a regular file: move it away first");
+            return List.of();
+        }
+        // a project's file in the workspace is the workspace's to hand over: the workspace step gives it to the agent first
+        if (step.location() != ClaudeCodeHook.Location.PROJECT && !FileEdits.ownedBy(file, step.owner(), stat, "claudeCodeHook(...)", ctx)) {
             return List.of();
         }
         Optional<String> current = FileEdits.read(file, step.owner(), stat, ctx);
@@ -165,6 +177,13 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
             case PROJECT -> 0660;
             case ROOT_OWNED -> 0644;
         });
+    }
+
+    /** The agent's home or the workspace when {@code file} lies in one of them. */
+    private static Optional<String> agentControlled(String file, Context ctx) {
+        List<String> places = new ArrayList<>(List.of(ctx.plan().user().home()));
+        ctx.plan().step(SharedWorkspace.class).ifPresent(ws -> places.add(ws.path()));
+        return places.stream().filter(place -> MacPaths.isBelow(file, place)).findFirst();
     }
 
     private static Optional<SharedWorkspace> workspaceHolding(ClaudeCodeHook step, Context ctx) {

@@ -34,6 +34,20 @@ final class FileEdits {
     }
 
     /**
+     * Refuses a file that belongs to another account than the one cagent edits it as: that
+     * account could not read it, and the edit (a new file renamed over it) would take it from its
+     * owner. True when the file is missing or {@code owner}'s.
+     */
+    static boolean ownedBy(String path, String owner, Optional<StatEntry> stat, String setting, Context ctx) {
+        if (stat.isEmpty() || stat.get().user().equals(owner)) {
+            return true;
+        }
+        ctx.refuse(path + " belongs to " + stat.get().user() + ", and cagent edits it as " + owner + ", its rightful owner: give it back first (sudo chown "
+                + owner + " " + dev.cagent.exec.ShellQuoting.quote(path) + ") or point " + setting + " at " + owner + "'s own file");
+        return false;
+    }
+
+    /**
      * The text of {@code path} as {@code owner} reads it (see {@link MachineView#readAs}); empty
      * when the file is missing.
      */

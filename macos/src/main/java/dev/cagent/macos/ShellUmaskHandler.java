@@ -47,6 +47,9 @@ final class ShellUmaskHandler implements StepHandler<ShellUmask> {
                     + ", not a regular file: cagent edits only regular files; point humanUmask at the real file");
             return List.of();
         }
+        if (!FileEdits.ownedBy(step.file(), step.owner(), stat, "humanUmask(...)", ctx)) {
+            return List.of();
+        }
         Optional<String> current = FileEdits.read(step.file(), step.owner(), stat, ctx);
         String wanted = withBlock(current.orElse(""), step.block());
         if (current.isPresent() && current.get().equals(wanted)) {

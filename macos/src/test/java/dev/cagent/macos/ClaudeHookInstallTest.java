@@ -245,6 +245,26 @@ class ClaudeHookInstallTest {
         assertTrue(coop.mac.canAccess(AGENT, ROOT_SETTINGS, dev.cagent.testkit.Access.READ), "Claude Code reads it as the agent");
     }
 
+    @Test
+    void aRootOwnedFileWhereTheAgentWritesIsRefused() {
+        CoopFixture coop = new CoopFixture();
+        CagePlan plan = Cage.forUser(AGENT).collaborationGroup(GROUP).workspace("/Users/meeseeks/workshop")
+                .claudeCodeHookRootOwned("/Users/meeseeks/workshop/.claude/root-settings.json").build();
+        PlanRefusedException refused = assertThrows(PlanRefusedException.class, () -> coop.backend.apply(plan));
+        assertTrue(refused.getMessage().contains("lies in /Users/meeseeks, which the agent controls"), refused.getMessage());
+        assertEquals(0, coop.mac.recorded().stream().filter(RecordedCommand::isWrite).count());
+    }
+
+    @Test
+    void theAgentsSettingsFileBelongingToAnotherAccountIsRefused() {
+        CoopFixture coop = macWithAgent(FakeMac.stock());
+        coop.mac.mkdir(HOME + "/.claude", AGENT, "staff", 0700);
+        coop.mac.writeFile(USER_SETTINGS, "root", "wheel", 0600, "{}\n");
+        PlanRefusedException refused = assertThrows(PlanRefusedException.class, () -> coop.backend.apply(plan(ClaudeCodeHook.Location.USER)));
+        assertTrue(refused.getMessage().contains(USER_SETTINGS + " belongs to root, and cagent edits it as meeseeks"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("sudo chown meeseeks " + USER_SETTINGS), refused.getMessage());
+    }
+
     // --- reading the JSON independently of the code under test
 
     private static List<JsonObject> groupsOf(JsonObject root) {

@@ -132,6 +132,15 @@ class ShellUmaskTest {
     }
 
     @Test
+    void aStartupFileOfAnotherAccountIsRefusedBeforeAnyWrite() {
+        CagePlan systemWide = Cage.forUser(AGENT).human(HUMAN).collaborationGroup(GROUP).humanUmask("/private/etc/zshrc", "002").build();
+        PlanRefusedException refused = assertThrows(PlanRefusedException.class, () -> coop.backend.apply(systemWide));
+        assertTrue(refused.getMessage().contains("/private/etc/zshrc belongs to root, and cagent edits it as alice"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("humanUmask(...)"), refused.getMessage());
+        assertEquals(0, coop.mac.recorded().stream().filter(RecordedCommand::isWrite).count());
+    }
+
+    @Test
     void aSymbolicLinkIsRefusedBeforeAnyWrite() {
         coop.mac.writeFile("/Users/alice/dotfiles-zshrc", HUMAN, "staff", 0644, "x\n");
         coop.mac.as("root").run(dev.cagent.exec.Command.write("/bin/rm", "-f", ZSHRC));
