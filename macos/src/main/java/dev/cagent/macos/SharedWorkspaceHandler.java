@@ -26,18 +26,21 @@ import java.util.stream.Collectors;
  * <p>Reads the whole tree with one {@code find -x WS ! -type l -exec ls -led {} +} (modes, owners
  * and ACLs; symlinks neither followed nor listed) and decides which entries differ: owner or group,
  * directory mode, file mode (660, or 770 for files that were executable: no file gains an execute
- * bit), and the two inheritable group entries on directories. Each kind of difference is fixed by
- * one {@code find} whose predicates select exactly those entries, so a correct tree costs one read
- * and nothing is ever followed through a symbolic link. Once the agent's account exists, the
+ * bit), and the two inheritable group entries on directories. Files with several names (hard
+ * links) are left alone: another name may lie outside the tree. Each kind of difference is fixed
+ * by one {@code find} whose predicates select exactly those entries, so a correct tree costs one
+ * read and nothing is ever followed through a symbolic link. Once the agent's account exists, the
  * actions run with {@code -execdir}, inside each entry's own directory, so that no path through a
  * directory the agent could swap meanwhile is resolved; on the apply that creates the account,
- * when no process of the agent's can exist, they take the paths in batches ({@code -exec}), as
- * fast as the seed's own {@code chown -R} on a large existing tree. What it changes is kept in the journal entry by entry, so undo
- * restores each old owner and mode and removes the entries it added and every inherited copy of
- * them (by index: removing by text would strip the same rights from every other entry of the
- * group). Files made since keep their owner and mode. Undo names paths in a tree the
- * agent can rearrange, so it works with the rights of each entry's owner wherever they suffice, and
- * with root's only to give an entry back to another account.
+ * when no process of the agent's can exist, they take the paths in batches ({@code -exec}), about
+ * as fast as the seed's own {@code chown -R} on a large existing tree.
+ *
+ * <p>What it changes is kept in the journal entry by entry, so undo restores each old owner and
+ * mode and removes the entries it added and every inherited copy of them (by index: removing by
+ * text would strip the same rights from every other entry of the group). Files made since keep
+ * their owner and mode. Undo names paths in a tree the agent can rearrange, so it works with the
+ * rights of each entry's owner wherever they suffice, with root's only to give an entry back to
+ * another account, and leaves alone an entry that has other names by then.
  */
 final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
 
@@ -122,7 +125,8 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
      * put back all the same.
      */
     private record Offenders(List<LsEntry> owners, List<LsEntry> directories, List<LsEntry> plainFiles,
-                             List<LsEntry> executables, List<LsEntry> withoutEntries, List<LsEntry> setidCleared) {
+                             List<LsEntry> executables, List<LsEntry> withoutEntries, List<LsEntry> setidCleared,
+                             List<LsEntry> severalNames) {
 
         static Offenders of(SharedWorkspace ws, List<LsEntry> tree) {
             List<LsEntry> owners = new ArrayList<>();
@@ -131,8 +135,13 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             List<LsEntry> exec = new ArrayList<>();
             List<LsEntry> aces = new ArrayList<>();
             List<LsEntry> setidCleared = new ArrayList<>();
+            List<LsEntry> severalNames = new ArrayList<>();
             for (LsEntry e : tree) {
                 if (e.isSymlink()) {
+                    continue;
+                }
+                if (hasOtherNames(e)) {
+                    severalNames.add(e);
                     continue;
                 }
                 boolean ownerChanges = !e.owner().equals(ws.owner()) || !e.group().equals(ws.group());
@@ -158,7 +167,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                     setidCleared.add(e);
                 }
             }
-            return new Offenders(owners, dirs, plain, exec, aces, setidCleared);
+            return new Offenders(owners, dirs, plain, exec, aces, setidCleared, severalNames);
         }
 
         boolean isEmpty() {
@@ -172,6 +181,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             count(parts, plainFiles, "files with another mode");
             count(parts, executables, "executable files with another mode");
             count(parts, withoutEntries, "directories without the inheritable group entries");
+            count(parts, severalNames, "files with several names (hard links), left as they are");
             return String.join(", ", parts);
         }
 
@@ -195,7 +205,8 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             String file = Modes.octal(ws.fileMode());
             String exe = Modes.octal(ws.executableFileMode());
             if (!owners.isEmpty()) {
-                expressions.add(concat(List.of("!", "-type", "l", "(", "!", "-user", ws.owner(), "-o", "!", "-group", ws.group(), ")"),
+                expressions.add(concat(List.of("!", "-type", "l", "(", "-type", "d", "-o", "-links", "1", ")",
+                                "(", "!", "-user", ws.owner(), "-o", "!", "-group", ws.group(), ")"),
                         exec.run(MacCommands.CHOWN, "-h", ws.owner() + ":" + ws.group())));
             }
             if (!directories.isEmpty()) {
@@ -203,7 +214,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                         exec.run(MacCommands.CHMOD, "-h", Modes.octal(ws.directoryMode()))));
             }
             if (!plainFiles.isEmpty() || !executables.isEmpty()) {
-                expressions.add(concat(List.of("-type", "f", "!", "-perm", file, "!", "-perm", exe,
+                expressions.add(concat(List.of("-type", "f", "-links", "1", "!", "-perm", file, "!", "-perm", exe,
                                 "(", "(", "-perm", "-0100", "-o", "-perm", "-0010", "-o", "-perm", "-0001", ")"),
                         exec.run(MacCommands.CHMOD, "-h", exe), List.of("-o"), exec.run(MacCommands.CHMOD, "-h", file), List.of(")")));
             }
@@ -287,7 +298,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         for (String item : entry.items()) {
             String[] parts = item.split(" ", 3);
             LsEntry current = now.get(parts[2]);
-            if (current == null) {
+            if (current == null || hasOtherNames(current)) {
                 continue;
             }
             switch (parts[0]) {
@@ -361,6 +372,15 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 default -> throw new IllegalStateException("unknown restore " + action);
             };
         }
+    }
+
+    /**
+     * True for a file that has other names too (hard links): they may lie outside the workspace,
+     * and the agent can make one to any file it can reach, so changing it could hand the agent a
+     * file of someone else's. Such files are left as they are, at apply and at undo.
+     */
+    private static boolean hasOtherNames(LsEntry entry) {
+        return !entry.isDirectory() && entry.links() > 1;
     }
 
     /**

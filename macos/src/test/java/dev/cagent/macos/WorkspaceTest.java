@@ -145,9 +145,9 @@ class WorkspaceTest {
         coop.apply(plan);
         List<List<String>> later = treeWrites(mark);
         assertEquals(List.of(
-                List.of("/usr/bin/find", "-x", WS, "!", "-type", "l", "(", "!", "-user", "meeseeks", "-o", "!", "-group", "collabo", ")",
-                        "-execdir", "/usr/sbin/chown", "-h", "meeseeks:collabo", "{}", "+"),
-                List.of("/usr/bin/find", "-x", WS, "-type", "f", "!", "-perm", "0660", "!", "-perm", "0770",
+                List.of("/usr/bin/find", "-x", WS, "!", "-type", "l", "(", "-type", "d", "-o", "-links", "1", ")",
+                        "(", "!", "-user", "meeseeks", "-o", "!", "-group", "collabo", ")", "-execdir", "/usr/sbin/chown", "-h", "meeseeks:collabo", "{}", "+"),
+                List.of("/usr/bin/find", "-x", WS, "-type", "f", "-links", "1", "!", "-perm", "0660", "!", "-perm", "0770",
                         "(", "(", "-perm", "-0100", "-o", "-perm", "-0010", "-o", "-perm", "-0001", ")", "-execdir", "/bin/chmod", "-h", "0770", "{}", "+",
                         "-o", "-execdir", "/bin/chmod", "-h", "0660", "{}", "+", ")")), later);
         assertEquals("meeseeks:collabo 0770", describe(WS + "/tools/new.sh"));
@@ -225,6 +225,32 @@ class WorkspaceTest {
                 "/bin/chmod -h 0600 " + WS + "/.env",
                 "/bin/chmod -h 0644 " + WS + "/README.md",
                 "/bin/chmod -h 0755 " + WS), treeWrites);
+    }
+
+    @Test
+    void aHardLinkTheAgentPlantsToAFileOutsideIsNeverHandedToIt() {
+        coop.apply(plan);
+        MacSnapshot sudoers = coop.mac.snapshot();
+        coop.mac.hardLink(WS + "/tools/innocent.txt", "/private/etc/sudoers");
+        coop.mac.createFileAs(HUMAN, WS + "/tools/new.txt", "new\n", 022);
+        coop.apply(plan);
+        assertEquals(sudoers.files().get("/private/etc/sudoers"), coop.mac.snapshot().files().get("/private/etc/sudoers"));
+        assertEquals("meeseeks:collabo 0660", describe(WS + "/tools/new.txt"), "the rest of the tree is handled");
+        coop.reapplyOnlyReads(plan);
+    }
+
+    @Test
+    void aFileWithAnotherNameOutsideTheTreeIsLeftAloneAndUndoDoesNotTouchWhatTookAJournaledName() {
+        coop.mac.hardLink(WS + "/tools/notes.txt", "/Users/alice/.zshrc");
+        MacSnapshot before = coop.mac.snapshot();
+        coop.apply(plan);
+        assertEquals(before.files().get("/Users/alice/.zshrc"), coop.mac.snapshot().files().get("/Users/alice/.zshrc"));
+        coop.mac.as("root").run(Command.write("/bin/rm", "-f", WS + "/README.md"));
+        coop.mac.hardLink(WS + "/README.md", "/private/etc/sudoers");
+        MacSnapshot planted = coop.mac.snapshot();
+        coop.undo();
+        assertEquals(planted.files().get("/private/etc/sudoers"), coop.mac.snapshot().files().get("/private/etc/sudoers"),
+                "undo would have given it to alice with mode 0644");
     }
 
     @Test
