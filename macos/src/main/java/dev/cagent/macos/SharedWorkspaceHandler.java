@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -293,7 +294,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         Map<String, LsEntry> now = ctx.view().tree(path).stream().collect(Collectors.toMap(LsEntry::path, e -> e, (a, b) -> a, LinkedHashMap::new));
         List<Restore> aclRemovals = new ArrayList<>();
         List<Restore> owners = new ArrayList<>();
-        List<Restore> modes = new ArrayList<>();
+        Map<String, String> oldModes = new LinkedHashMap<>();
         Map<String, String> ownerAfter = new LinkedHashMap<>();
         for (String item : entry.items()) {
             String[] parts = item.split(" ", 3);
@@ -307,7 +308,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                     owners.add(new Restore(oldOwner.equals(ctx.agent()) ? rightsOf(oldOwner) : RunAs.ROOT, "owner", parts[1], parts[2]));
                     ownerAfter.put(parts[2], oldOwner);
                 }
-                case "mode" -> modes.add(new Restore(null, "mode", parts[1], parts[2]));
+                case "mode" -> oldModes.put(parts[2], parts[1]);
                 case "acl" -> {
                     List<Integer> ours = new ArrayList<>();
                     if (parts[1].contains("D")) {
@@ -323,17 +324,15 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         }
         for (LsEntry current : now.values()) {
             for (AclEntry inherited : current.acl()) {
-                if (isInheritedCopy(inherited, group)) {
+                if (isInheritedCopy(inherited, group) && !hasOtherNames(current)) {
                     aclRemovals.add(new Restore(rightsOf(current.owner()), "acl", Integer.toString(inherited.index()), current.path()));
                 }
             }
         }
         aclRemovals.sort(Comparator.comparing((Restore r) -> Integer.parseInt(r.value())).reversed());
         List<Restore> modesDeepestFirst = new ArrayList<>();
-        for (Restore m : modes) {
-            String owner = ownerAfter.getOrDefault(m.path(), now.get(m.path()).owner());
-            modesDeepestFirst.add(new Restore(rightsOf(owner), "mode", m.value(), m.path()));
-        }
+        oldModes.forEach((entryPath, mode) ->
+                modesDeepestFirst.add(new Restore(rightsOf(ownerAfter.getOrDefault(entryPath, now.get(entryPath).owner())), "mode", mode, entryPath)));
         modesDeepestFirst.sort(Comparator.comparing((Restore r) -> depth(r.path())).reversed());
         List<Op> writes = new ArrayList<>();
         writes.addAll(Restore.ops(aclRemovals, r -> r.action() + " " + r.value()));
@@ -351,7 +350,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
     private record Restore(RunAs runAs, String action, String value, String path) {
 
         /** Groups restores by who runs which command, in first-seen order of {@code batch}, as argv-sized commands. */
-        static List<Op> ops(List<Restore> restores, java.util.function.Function<Restore, String> batch) {
+        static List<Op> ops(List<Restore> restores, Function<Restore, String> batch) {
             Map<List<Object>, List<Restore>> groups = new LinkedHashMap<>();
             for (Restore r : restores) {
                 groups.computeIfAbsent(List.of(r.runAs(), batch.apply(r)), k -> new ArrayList<>()).add(r);
