@@ -56,7 +56,8 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
             Optional<String> agents = agentControlled(file, ctx);
             if (agents.isPresent()) {
                 ctx.refuse("the root-owned settings file " + file + " lies in " + agents.get() + ", which the agent controls: it could swap the file for a link"
-                        + " and have root write through it, or simply replace it; keep it where only root writes, e.g. the default /Library/Application Support/cagent/AGENT/");
+                        + " and have root write through it, or simply replace it; keep it where only root writes, e.g. the default /Library/Application Support/cagent/"
+                        + ctx.agent() + "/claude-settings.json (claudeCodeHook(Location.ROOT_OWNED))");
                 return List.of();
             }
         }

@@ -252,6 +252,7 @@ class ClaudeHookInstallTest {
                 .claudeCodeHookRootOwned("/Users/meeseeks/workshop/.claude/root-settings.json").build();
         PlanRefusedException refused = assertThrows(PlanRefusedException.class, () -> coop.backend.apply(plan));
         assertTrue(refused.getMessage().contains("lies in /Users/meeseeks, which the agent controls"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("/Library/Application Support/cagent/meeseeks/claude-settings.json"), refused.getMessage());
         assertEquals(0, coop.mac.recorded().stream().filter(RecordedCommand::isWrite).count());
     }
 
