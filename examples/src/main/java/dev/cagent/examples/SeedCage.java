@@ -165,10 +165,10 @@ public final class SeedCage {
         heading("9. Working side by side");
         mac.createFileAs(AGENT, WORKSHOP + "/agent-notes.md", "written by the agent\n", 022);
         out.printf("the agent writes agent-notes.md with umask 022: %s%n", describe(mac, WORKSHOP + "/agent-notes.md"));
-        out.printf("  alice can edit it: %s%n", yesNo(mac.canAccess("alice", WORKSHOP + "/agent-notes.md", Access.WRITE)));
+        out.printf("  alice edits it: %s%n", edit(mac, "alice", WORKSHOP + "/agent-notes.md", "written by the agent\nedited by alice\n"));
         mac.createFileAs("alice", WORKSHOP + "/alice-todo.md", "written by alice\n", 022);
         out.printf("alice writes alice-todo.md with umask 022: %s%n", describe(mac, WORKSHOP + "/alice-todo.md"));
-        out.printf("  the agent can edit it: %s%n", yesNo(mac.canAccess(AGENT, WORKSHOP + "/alice-todo.md", Access.WRITE)));
+        out.printf("  the agent edits it: %s%n", edit(mac, AGENT, WORKSHOP + "/alice-todo.md", "written by alice\nedited by the agent\n"));
 
         heading("10. Starting Claude Code in the cage");
         Command claude = backend.launcher(plan).claudeCode("/opt/homebrew/bin/claude");
@@ -201,6 +201,16 @@ public final class SeedCage {
     private static String describe(FakeMac mac, String path) {
         return mac.fileInfo(path).map(f -> f.owner() + ":" + f.group() + " " + f.octalMode() + (f.acl().isEmpty() ? "" : ", " + String.join("; ", f.acl())))
                 .orElse("missing");
+    }
+
+    /** Overwrites the file as {@code user}; says whether it worked and what the file holds now. */
+    private static String edit(FakeMac mac, String user, String path, String content) {
+        try {
+            mac.writeFileAs(user, path, content);
+            return "yes, it now reads " + dev.cagent.Texts.visible(mac.readFile(path));
+        } catch (IllegalStateException refused) {
+            return "NO: " + refused.getMessage();
+        }
     }
 
     private static String yesNo(boolean b) {

@@ -4,6 +4,7 @@ import dev.cagent.CagePlan;
 import dev.cagent.ClaudeCodeHook;
 import dev.cagent.MacPaths;
 import dev.cagent.SharedWorkspace;
+import dev.cagent.Texts;
 import dev.cagent.UserAccount;
 import dev.cagent.exec.Command;
 import dev.cagent.exec.CommandRunner;
@@ -11,16 +12,19 @@ import dev.cagent.exec.RunningCommand;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Starts a program as the caged agent: through {@code sudo -n -u AGENT -H}, with a clean
  * environment (never the human's TMPDIR, tokens or PATH), umask 002, the workspace as working
- * directory, and git told that the workspace is safe although another account owns it.
+ * directory, and git told that the workspace is safe although another account owns it. The
+ * environment holds only what the launcher sets and what {@link #withEnvironment} adds, in that
+ * order, so the same launcher always gives the same command.
  *
  * <pre>{@code
  * RunningCommand claude = backend.launcher(plan).start(List.of("/opt/homebrew/bin/claude"));
@@ -36,6 +40,12 @@ public final class AgentLauncher {
 
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+    /** Names whose values would be credentials: they would stand in argv, which every process can read. */
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|CREDENTIAL).*");
+
+    /** What the launcher sets itself: the cage's identity, its own TMPDIR, and (GIT_CONFIG_*) git's view of the workspace. */
+    private static final Set<String> RESERVED = Set.of("HOME", "USER", "LOGNAME", "SHELL", "PATH", "TMPDIR");
+
     private final CommandRunner runner;
     private final CagePlan plan;
     private final String path;
@@ -49,27 +59,52 @@ public final class AgentLauncher {
         this.runner = runner;
         this.plan = plan;
         this.path = path;
-        this.extraEnvironment = Map.copyOf(extraEnvironment);
+        this.extraEnvironment = Collections.unmodifiableMap(new LinkedHashMap<>(extraEnvironment));
     }
 
     /** The agent's PATH, e.g. to add {@code /opt/homebrew/bin}: absolute directories separated by ':'. */
     public AgentLauncher withPath(String newPath) {
+        if (newPath == null) {
+            throw new IllegalArgumentException("PATH is missing (null): give absolute directories separated by ':', e.g. " + DEFAULT_PATH);
+        }
         for (String dir : newPath.split(":", -1)) {
             MacPaths.check("PATH entry", dir);
         }
         return new AgentLauncher(runner, plan, newPath, extraEnvironment);
     }
 
-    /** More variables for the agent (not secrets: the values are visible in the process list). */
+    /**
+     * More variables for the agent, e.g. {@code TERM} for an interactive tool (none of the host's
+     * variables reach the agent unless given here). Refused: names that are not letters, digits
+     * and {@code _}; values with control characters or leading or trailing blanks (the process
+     * launcher would strip them); the variables the launcher sets itself; and names of
+     * credentials ({@code ..._TOKEN}, {@code ..._API_KEY}...), since every value stands in argv,
+     * which any process on the Mac can read: let the agent keep its own login instead
+     * ({@code claude setup-token} run as the agent).
+     */
     public AgentLauncher withEnvironment(Map<String, String> variables) {
         Map<String, String> all = new LinkedHashMap<>(extraEnvironment);
         variables.forEach((k, v) -> {
-            if (!VARIABLE.matcher(k).matches()) {
-                throw new IllegalArgumentException("environment variable name '" + k + "' is invalid: use letters, digits and _");
+            if (k == null || !VARIABLE.matcher(k).matches()) {
+                throw new IllegalArgumentException("environment variable name " + Texts.visible(k) + " is invalid: use letters, digits and _, not starting with a digit, e.g. TERM");
             }
-            Objects.requireNonNull(v, "value of " + k);
+            if (RESERVED.contains(k) || k.startsWith("GIT_CONFIG_")) {
+                throw new IllegalArgumentException("environment variable " + k + " is set by the launcher for the cage"
+                        + (k.equals("PATH") ? ": use withPath(...) to change it" : ": it cannot be replaced"));
+            }
+            if (SECRET_NAME.matcher(k).matches()) {
+                throw new IllegalArgumentException("environment variable " + k + " looks like a credential, and the launcher passes values in argv, which every process can read:"
+                        + " let the agent keep its own login (run claude setup-token as the agent) instead");
+            }
+            if (v == null) {
+                throw new IllegalArgumentException("environment variable " + k + " has no value (null): give a value, or leave it out");
+            }
             if (v.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-                throw new IllegalArgumentException("environment variable " + k + " has a control character in its value: remove it");
+                throw new IllegalArgumentException("environment variable " + k + " has a control character in its value " + Texts.visible(v) + ": remove it");
+            }
+            if (!v.strip().equals(v)) {
+                throw new IllegalArgumentException("environment variable " + k + " has a leading or trailing blank in its value " + Texts.visible(v)
+                        + ", which the process launcher would strip: remove it");
             }
             all.put(k, v);
         });
@@ -88,8 +123,12 @@ public final class AgentLauncher {
 
     /** The exact command that runs {@code program} (absolute path first) as the agent. */
     public Command command(List<String> program) {
-        if (program.isEmpty() || !program.get(0).startsWith("/")) {
-            throw new IllegalArgumentException("give the program by absolute path, e.g. /opt/homebrew/bin/claude, so that no PATH lookup decides what runs");
+        if (program.isEmpty()) {
+            throw new IllegalArgumentException("no program given: name it by absolute path, e.g. /opt/homebrew/bin/claude");
+        }
+        if (program.get(0) == null || !program.get(0).startsWith("/")) {
+            throw new IllegalArgumentException("program " + Texts.visible(program.get(0)) + " is not an absolute path: give it as one, e.g. /opt/homebrew/bin/claude,"
+                    + " so that no PATH lookup decides what runs as the agent");
         }
         UserAccount user = plan.user();
         List<String> argv = new ArrayList<>(List.of(MacCommands.SUDO, "-n", "-u", user.name(), "-H", "--", MacCommands.ENV, "-i"));

@@ -2,6 +2,7 @@ package dev.cagent.macos;
 
 import dev.cagent.ClaudeCodeHook;
 import dev.cagent.MacPaths;
+import dev.cagent.SharedWorkspace;
 import dev.cagent.claude.ClaudeSettings;
 import dev.cagent.claude.SettingsParseException;
 import dev.cagent.macos.parse.LsEntry;
@@ -51,12 +52,25 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
             return List.of();
         }
         String file = step.settingsFile();
+        if (step.location() == ClaudeCodeHook.Location.ROOT_OWNED) {
+            Optional<String> agents = agentControlled(file, ctx);
+            if (agents.isPresent()) {
+                ctx.refuse("the root-owned settings file " + file + " lies in " + agents.get() + ", which the agent controls: it could swap the file for a link"
+                        + " and have root write through it, or simply replace it; keep it where only root writes, e.g. the default /Library/Application Support/cagent/"
+                        + ctx.agent() + "/claude-settings.json (claudeCodeHook(Location.ROOT_OWNED))");
+                return List.of();
+            }
+        }
         Optional<StatEntry> stat = ctx.view().stat(file);
         if (stat.isPresent() && stat.get().type() != StatEntry.FileType.FILE) {
             ctx.refuse(file + " is a " + stat.get().type().toString().toLowerCase() + ", not a regular file: move it away first");
             return List.of();
         }
-        Optional<String> current = stat.isPresent() ? ctx.view().read(file) : Optional.empty();
+        // a project's file in the workspace is the workspace's to hand over: the workspace step gives it to the agent first
+        if (step.location() != ClaudeCodeHook.Location.PROJECT && !FileEdits.ownedBy(file, step.owner(), stat, "claudeCodeHook(...)", ctx)) {
+            return List.of();
+        }
+        Optional<String> current = FileEdits.read(file, step.owner(), stat, ctx);
         ClaudeSettings settings;
         try {
             settings = current.map(ClaudeSettings::parse).orElse(ClaudeSettings.empty());
@@ -74,12 +88,12 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
                 newDirectories.add(dir);
             }
         }
-        Change edit = FileEdits.edit(EDITED, "Claude Code hook in " + file, file, step.owner(), fileMode(step), stat, current,
+        Change edit = FileEdits.edit(EDITED, "Claude Code hook in " + file, file, step.owner(), fileMode(step, stat, ctx), current,
                 merged.toJson(), "cagent's PostToolUse hook using " + jq.get(),
                 current.isEmpty() ? "no settings file" : settings.hasCagentHook() ? "another version of the hook" : "no cagent hook", ctx);
         List<Op> writes = new ArrayList<>();
         for (String dir : newDirectories) {
-            writes.add(Op.as(directoryOwner(step), MacCommands.mkdir(dir, directoryMode(step))));
+            writes.add(Op.as(directoryOwner(step), MacCommands.mkdir(dir, directoryMode(step, ctx))));
         }
         writes.addAll(edit.writes());
         Journal.Entry entry = edit.journal().get(0).withItems(newDirectories);
@@ -140,19 +154,40 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
         return step.owner();
     }
 
-    private static int directoryMode(ClaudeCodeHook step) {
-        return switch (step.location()) {
+    /** A new settings directory's mode; in the shared workspace the workspace's directory mode. */
+    private static int directoryMode(ClaudeCodeHook step, Context ctx) {
+        return workspaceHolding(step, ctx).map(SharedWorkspace::directoryMode).orElse(switch (step.location()) {
             case USER -> 0700;
             case PROJECT -> 02770;
             case ROOT_OWNED -> 0755;
-        };
+        });
     }
 
-    private static int fileMode(ClaudeCodeHook step) {
-        return switch (step.location()) {
+    /**
+     * The settings file's mode: the one it has, or for a new file the location's; in the shared
+     * workspace always the workspace's file mode, which the workspace step would otherwise put
+     * back on every apply.
+     */
+    private static int fileMode(ClaudeCodeHook step, Optional<StatEntry> stat, Context ctx) {
+        Optional<SharedWorkspace> workspace = workspaceHolding(step, ctx);
+        if (workspace.isPresent()) {
+            return workspace.get().fileMode();
+        }
+        return stat.map(StatEntry::mode).orElse(switch (step.location()) {
             case USER -> 0600;
             case PROJECT -> 0660;
             case ROOT_OWNED -> 0644;
-        };
+        });
+    }
+
+    /** The agent's home or the workspace when {@code file} lies in one of them. */
+    private static Optional<String> agentControlled(String file, Context ctx) {
+        List<String> places = new ArrayList<>(List.of(ctx.plan().user().home()));
+        ctx.plan().step(SharedWorkspace.class).ifPresent(ws -> places.add(ws.path()));
+        return places.stream().filter(place -> MacPaths.isBelow(file, place)).findFirst();
+    }
+
+    private static Optional<SharedWorkspace> workspaceHolding(ClaudeCodeHook step, Context ctx) {
+        return ctx.plan().step(SharedWorkspace.class).filter(ws -> MacPaths.isBelow(step.settingsFile(), ws.path()));
     }
 }

@@ -34,15 +34,36 @@ final class FileEdits {
     }
 
     /**
-     * The change that turns {@code current} (empty: no file) into {@code wanted}, with backup and
-     * the journal entry undo needs.
+     * Refuses a file that belongs to another account than the one cagent edits it as: that
+     * account could not read it, and the edit (a new file renamed over it) would take it from its
+     * owner. True when the file is missing or {@code owner}'s.
      */
-    static Change edit(String kind, String subject, String path, String owner, int newFileMode, Optional<StatEntry> stat,
+    static boolean ownedBy(String path, String owner, Optional<StatEntry> stat, String setting, Context ctx) {
+        if (stat.isEmpty() || stat.get().user().equals(owner)) {
+            return true;
+        }
+        ctx.refuse(path + " belongs to " + stat.get().user() + ", and cagent edits it as " + owner + ", its rightful owner: give it back first (sudo chown "
+                + owner + " " + dev.cagent.exec.ShellQuoting.quote(path) + ") or point " + setting + " at " + owner + "'s own file");
+        return false;
+    }
+
+    /**
+     * The text of {@code path} as {@code owner} reads it (see {@link MachineView#readAs}); empty
+     * when the file is missing.
+     */
+    static Optional<String> read(String path, String owner, Optional<StatEntry> stat, Context ctx) {
+        return stat.isPresent() ? ctx.view().readAs(owner, path) : Optional.empty();
+    }
+
+    /**
+     * The change that turns {@code current} (empty: no file) into {@code wanted}, written with
+     * {@code mode}, with backup and the journal entry undo needs.
+     */
+    static Change edit(String kind, String subject, String path, String owner, int mode,
                        Optional<String> current, String wanted, String expected, String actual, Context ctx) {
         List<Op> writes = new ArrayList<>();
         String backup = ctx.state().backupOf(path);
         current.ifPresent(text -> writes.add(Op.root(MacCommands.writeFile(backup, text))));
-        int mode = stat.map(StatEntry::mode).orElse(newFileMode);
         writes.addAll(replace(path, owner, mode, wanted));
         Journal.Entry entry = Journal.Entry.of(kind, "path", path, "owner", owner, "mode", HomeDirectoryHandler.mode(mode),
                 "created", Boolean.toString(current.isEmpty()), "backup", backup, "written", StateFiles.digest(wanted));
@@ -63,7 +84,7 @@ final class FileEdits {
         if (ctx.view().stat(temporary(path)).isPresent()) {
             writes.add(Op.as(owner, MacCommands.removeFile(temporary(path))));
         }
-        Optional<String> now = ctx.view().read(path);
+        Optional<String> now = ctx.view().readAs(owner, path);
         String description;
         if (now.isEmpty()) {
             description = "nothing of cagent's left in " + path + " (the file is gone)";

@@ -166,6 +166,13 @@ final class MacCommands {
         return Command.write(argv);
     }
 
+    /** {@code chmod -h +a}: the entry goes on the object at the path itself, never on what a symlink swapped in meanwhile points to. */
+    static Command addAceWithoutFollowing(String ace, List<String> paths) {
+        List<String> argv = new ArrayList<>(List.of(CHMOD, "-h", "+a", ace));
+        argv.addAll(paths);
+        return Command.write(argv);
+    }
+
     static Command removeAce(String ace, List<String> paths) {
         List<String> argv = new ArrayList<>(List.of(CHMOD, "-a", ace));
         argv.addAll(paths);
@@ -232,16 +239,42 @@ final class MacCommands {
     }
 
     /**
-     * A find over the workspace that runs {@code action} in each matching entry's own directory
-     * ({@code -execdir}), so no path through a directory the agent could swap is ever followed.
+     * A find over the workspace: {@code -x} (one file system, symbolic links never followed),
+     * then predicates and actions ({@link FindAction}), e.g. {@code -type d -execdir chmod ... {} +}.
      */
-    static Command findExecDir(String dir, List<String> predicates, List<String> action) {
+    static Command findInTree(String dir, List<String> expression) {
         List<String> argv = new ArrayList<>(List.of(FIND, "-x", dir));
-        argv.addAll(predicates);
-        argv.add("-execdir");
-        argv.addAll(action);
-        argv.addAll(List.of("{}", "+"));
+        argv.addAll(expression);
         return Command.write(argv).withTimeout(TREE_TIMEOUT);
+    }
+
+    /** How a find runs a utility on its matches; each form collects matches into as few runs as it can. */
+    enum FindAction {
+        /**
+         * {@code -execdir}: inside each match's own directory, with {@code ./NAME} operands, so no
+         * path through a directory the agent could swap meanwhile is resolved. One process per
+         * directory holding matches.
+         */
+        IN_EACH_DIRECTORY("-execdir"),
+        /**
+         * {@code -exec}: on as many full paths at once as argv holds. Far fewer processes, but each
+         * path is resolved again by the utility: only for a tree nobody can rearrange meanwhile.
+         */
+        IN_BATCHES("-exec");
+
+        private final String primary;
+
+        FindAction(String primary) {
+            this.primary = primary;
+        }
+
+        /** The words that run {@code utility} on the matches: e.g. {@code -execdir /bin/chmod -h 0660 {} +}. */
+        List<String> run(String... utility) {
+            List<String> words = new ArrayList<>(List.of(primary));
+            words.addAll(List.of(utility));
+            words.addAll(List.of("{}", "+"));
+            return words;
+        }
     }
 
     static Map<String, String> noEnvironment() {

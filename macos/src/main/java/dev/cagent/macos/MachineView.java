@@ -181,18 +181,32 @@ final class MachineView {
 
     /** A file's text read with {@code cat}; empty if it does not exist. */
     Optional<String> read(String path) {
-        if (!files.containsKey(path)) {
-            Op op = new Op(fileReader, MacCommands.cat(path));
+        return read(fileReader, path);
+    }
+
+    /**
+     * A file's text read with the rights of {@code owner}, the account cagent edits it as: a root
+     * read would follow a link that account planted to a file it may not read itself. Where reads
+     * have only the caller's rights (under the administrator prompt), the caller reads.
+     */
+    Optional<String> readAs(String owner, String path) {
+        return read(RunAs.ROOT.equals(fileReader) ? RunAs.user(owner) : fileReader, path);
+    }
+
+    private Optional<String> read(RunAs reader, String path) {
+        String key = reader + "\0" + path;
+        if (!files.containsKey(key)) {
+            Op op = new Op(reader, MacCommands.cat(path));
             CommandResult result = executor.read(op);
             if (result.exitCode() == 0) {
-                files.put(path, Optional.of(result.stdout()));
+                files.put(key, Optional.of(result.stdout()));
             } else if (result.stderr().contains("No such file or directory")) {
-                files.put(path, Optional.empty());
+                files.put(key, Optional.empty());
             } else {
                 throw new ProbeException(op, result);
             }
         }
-        return files.get(path);
+        return files.get(key);
     }
 
     /** Every entry of a tree (not following symlinks), from one {@code find ... -exec ls -led}. */

@@ -47,13 +47,16 @@ final class ShellUmaskHandler implements StepHandler<ShellUmask> {
                     + ", not a regular file: cagent edits only regular files; point humanUmask at the real file");
             return List.of();
         }
-        Optional<String> current = stat.isPresent() ? ctx.view().read(step.file()) : Optional.empty();
+        if (!FileEdits.ownedBy(step.file(), step.owner(), stat, "humanUmask(...)", ctx)) {
+            return List.of();
+        }
+        Optional<String> current = FileEdits.read(step.file(), step.owner(), stat, ctx);
         String wanted = withBlock(current.orElse(""), step.block());
         if (current.isPresent() && current.get().equals(wanted)) {
             return List.of();
         }
         String actual = current.isEmpty() ? "no file" : blockOf(current.get()).isPresent() ? "a changed cagent block" : "no cagent block";
-        return List.of(FileEdits.edit(EDITED, "umask block in " + step.file(), step.file(), step.owner(), 0644, stat, current, wanted,
+        return List.of(FileEdits.edit(EDITED, "umask block in " + step.file(), step.file(), step.owner(), stat.map(StatEntry::mode).orElse(0644), current, wanted,
                 "umask " + step.umask() + " in a marked block", actual, ctx));
     }
 

@@ -388,6 +388,8 @@ public final class FakeMac implements CommandRunner {
         }
         if (at.node() == null) {
             at = newEntry(path);
+        } else {
+            at.node().unlinked();
         }
         at.parent().children.put(at.name(), Node.file(uid(owner), gid(group), checkMode(mode), content));
     }
@@ -397,6 +399,20 @@ public final class FakeMac implements CommandRunner {
         Objects.requireNonNull(target, "target");
         FileTree.Lookup at = newEntry(path);
         at.parent().children.put(at.name(), Node.symlink(at.parent().uid, at.parent().gid, target));
+    }
+
+    /**
+     * Makes {@code path} a second name of the regular file {@code existing} (a hard link, as
+     * {@code ln} makes): both show the same owner, mode, ACL and content, and a link count of 2.
+     */
+    public synchronized void hardLink(String path, String existing) {
+        Node file = existing(existing, false);
+        if (file.type != FileInfo.Type.FILE) {
+            throw new IllegalArgumentException(existing + " is no regular file: only files get hard links here");
+        }
+        FileTree.Lookup at = newEntry(path);
+        at.parent().children.put(at.name(), file);
+        file.fileLinks++;
     }
 
     /** Adds an ACL entry as {@code chmod +a} does (merged or put at its canonical place), following a link. */

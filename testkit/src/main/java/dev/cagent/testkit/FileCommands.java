@@ -184,7 +184,7 @@ final class FileCommands {
 
     /**
      * BSD {@code find [-x] [-P] DIR EXPRESSION}: a pre-order walk that never follows symbolic
-     * links, with the primaries {@code -type}, {@code -user}, {@code -group}, {@code -perm [-]MODE},
+     * links, with the primaries {@code -type}, {@code -user}, {@code -group}, {@code -links [+-]N}, {@code -perm [-]MODE},
      * {@code -print}, {@code -exec UTILITY ... {} +} (one run with every match) and
      * {@code -execdir UTILITY ... {} +} (one run per directory, from inside it, with {@code ./NAME}
      * operands), combined with {@code !}, {@code (} {@code )}, {@code -o} and implicit and.
@@ -449,6 +449,9 @@ final class FileCommands {
             return errno;
         }
         source.parent().children.remove(source.name());
+        if (replaced != null) {
+            replaced.unlinked();
+        }
         destination.parent().children.put(destination.name(), moving);
         return null;
     }
@@ -507,6 +510,7 @@ final class FileCommands {
             return false;
         }
         parent.children.remove(name);
+        node.unlinked();
         return true;
     }
 

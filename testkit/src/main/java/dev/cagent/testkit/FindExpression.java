@@ -166,6 +166,18 @@ final class FindExpression {
                     int gid = id(next(), directory::gid);
                     return c -> c.node().gid == gid;
                 }
+                case "-links" -> {
+                    String count = next();
+                    if (!count.matches("[+-]?\\d+")) {
+                        throw new Unsupported("find: -links " + count);
+                    }
+                    int n = Integer.parseInt(count.replaceFirst("^[+-]", ""));
+                    return switch (count.charAt(0)) {
+                        case '+' -> c -> c.node().linkCount() > n;
+                        case '-' -> c -> c.node().linkCount() < n;
+                        default -> c -> c.node().linkCount() == n;
+                    };
+                }
                 case "-perm" -> {
                     String mode = next();
                     boolean all = mode.startsWith("-");

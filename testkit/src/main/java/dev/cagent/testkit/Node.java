@@ -14,6 +14,8 @@ final class Node {
     boolean restricted;
     List<Ace> acl = new ArrayList<>();
     String content = "";
+    /** How many directory entries name this object, for a regular file (hard links). */
+    int fileLinks = 1;
     final String target;
     final TreeMap<String, Node> children;
 
@@ -52,9 +54,16 @@ final class Node {
         return (mode & 01000) != 0;
     }
 
-    /** APFS counts every entry of a directory, plus {@code .} and {@code ..}. */
+    /** APFS counts every entry of a directory, plus {@code .} and {@code ..}; a file, the entries naming it. */
     int linkCount() {
-        return isDirectory() ? children.size() + 2 : 1;
+        return isDirectory() ? children.size() + 2 : type == FileInfo.Type.FILE ? fileLinks : 1;
+    }
+
+    /** One directory entry naming this object is gone (removed, or replaced by a rename). */
+    void unlinked() {
+        if (type == FileInfo.Type.FILE) {
+            fileLinks--;
+        }
     }
 
     /** APFS reports 32 bytes per directory link; a link's size is its target's length. */

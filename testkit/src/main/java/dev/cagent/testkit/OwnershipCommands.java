@@ -150,7 +150,9 @@ final class OwnershipCommands {
 
     /**
      * {@code chown [-h] [-R] OWNER[:GROUP]|:GROUP PATH...}; names or numbers. Only root gives a
-     * file away; an owner may change the group to one of his own groups.
+     * file away; an owner may change the group to one of his own groups. A change of owner or
+     * group clears setuid and setgid, for root too (XNU's vnode_authattr), so a mode with them
+     * is set after the chown.
      */
     Outcome chown(Proc process, List<String> argv) {
         boolean recursive = false;
@@ -191,6 +193,9 @@ final class OwnershipCommands {
                     && (newGid == node.gid || newGid == identity.primaryGid() || identity.explicitGids().contains(newGid));
             if (!allowed) {
                 return "chown: " + path + ": Operation not permitted";
+            }
+            if (newUid != node.uid || newGid != node.gid) {
+                node.mode &= ~06000; // XNU clears setuid and setgid on every change of owner or group, even for root
             }
             node.uid = newUid;
             node.gid = newGid;

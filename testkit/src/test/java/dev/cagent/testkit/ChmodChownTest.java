@@ -203,6 +203,18 @@ class ChmodChownTest {
     }
 
     @Test
+    void changingOwnerOrGroupClearsSetuidAndSetgidEvenForRoot() {
+        mac.writeFile("/private/tmp/w/tool", "alice", "collabo", 06755, "");
+        mac.mkdir("/private/tmp/w/shared", "alice", "collabo", 02770);
+        assertOk(write(mac, "/usr/sbin/chown", "alice:collabo", "/private/tmp/w/tool", "/private/tmp/w/shared"));
+        assertEquals(06755, mac.fileInfo("/private/tmp/w/tool").orElseThrow().mode(), "no change of owner or group: the bits stay");
+        assertOk(write(mac, "/usr/sbin/chown", "meeseeks", "/private/tmp/w/tool"));
+        assertEquals(0755, mac.fileInfo("/private/tmp/w/tool").orElseThrow().mode());
+        assertOk(write(mac, "/usr/sbin/chown", ":staff", "/private/tmp/w/shared"));
+        assertEquals(0770, mac.fileInfo("/private/tmp/w/shared").orElseThrow().mode());
+    }
+
+    @Test
     void anOwnerMayOnlyGiveTheFileToOneOfHisGroups() {
         mac.writeFile("/private/tmp/f", "alice", "staff", 0644, "");
         assertOk(write(mac.as("alice"), "/usr/sbin/chown", ":collabo", "/private/tmp/f"));

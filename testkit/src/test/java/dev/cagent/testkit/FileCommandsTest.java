@@ -172,6 +172,37 @@ class FileCommandsTest {
     }
 
     @Test
+    void aHardLinkIsASecondNameOfTheSameFileAndFindCountsTheNames() {
+        FakeMac root = FakeMac.builder().caller("root").build();
+        root.mkdir("/private/tmp/w", "alice", "staff", 0755);
+        root.writeFile("/private/tmp/w/own", "alice", "staff", 0644, "");
+        root.hardLink("/private/tmp/w/sudoers", "/private/etc/sudoers");
+        assertResult(0, """
+                -r--r-----  2 root  wheel  45 Dec  3 16:27 /private/tmp/w/sudoers
+                """, "", read(root, "/bin/ls", "-led", "/private/tmp/w/sudoers"));
+        assertResult(0, "/private/tmp/w/own\n", "", read(root, "/usr/bin/find", "-x", "/private/tmp/w", "-type", "f", "-links", "1"));
+        assertResult(0, "/private/tmp/w/sudoers\n", "", read(root, "/usr/bin/find", "-x", "/private/tmp/w", "-type", "f", "-links", "+1"));
+        assertOk(write(root, "/bin/chmod", "0644", "/private/tmp/w/sudoers"));
+        assertEquals(0644, root.fileInfo("/private/etc/sudoers").orElseThrow().mode(), "one file, two names");
+        assertOk(write(root, "/bin/rm", "-f", "/private/tmp/w/sudoers"));
+        assertResult(0, "1\n", "", read(root, "/usr/bin/stat", "-f", "%l", "/private/etc/sudoers"));
+    }
+
+    @Test
+    void oneFindRunsEachActionOnlyOnTheEntriesThatReachIt() {
+        FakeMac root = FakeMac.builder().caller("root").build();
+        root.mkdir("/private/tmp/w", "alice", "staff", 0755);
+        root.writeFile("/private/tmp/w/tool", "alice", "staff", 0755, "");
+        root.writeFile("/private/tmp/w/text", "alice", "staff", 0644, "");
+        root.writeFile("/private/tmp/w/done", "alice", "staff", 0660, "");
+        assertResult(0, "", "", root.run(Command.write("/usr/bin/find", "-x", "/private/tmp/w", "-type", "f", "!", "-perm", "0660",
+                "(", "-perm", "-0100", "-exec", "/bin/chmod", "-h", "0770", "{}", "+", "-o", "-exec", "/bin/chmod", "-h", "0660", "{}", "+", ")")));
+        assertEquals(0770, root.fileInfo("/private/tmp/w/tool").orElseThrow().mode());
+        assertEquals(0660, root.fileInfo("/private/tmp/w/text").orElseThrow().mode());
+        assertEquals(0660, root.fileInfo("/private/tmp/w/done").orElseThrow().mode());
+    }
+
+    @Test
     void findReportsAFailingUtilityWithExit1() {
         FakeMac root = FakeMac.builder().caller("root").build();
         root.mkdir("/private/tmp/w", "alice", "staff", 0755);

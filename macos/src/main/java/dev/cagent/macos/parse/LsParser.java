@@ -95,7 +95,8 @@ public final class LsParser {
             this.links = Integer.parseInt(m.group(4));
             this.owner = m.group(5);
             this.group = m.group(6);
-            this.size = m.group(7).matches("\\d+") ? Long.parseLong(m.group(7)) : 0;
+            String size = m.group(7);
+            this.size = size.chars().allMatch(c -> c >= '0' && c <= '9') ? Long.parseLong(size) : 0;
             String name = m.group(8);
             if (type == 'l') {
                 int arrow = name.indexOf(LINK_ARROW);

@@ -1,0 +1,334 @@
+package dev.cagent.macos;
+
+import dev.cagent.Cage;
+import dev.cagent.CagePlan;
+import dev.cagent.exec.Command;
+import dev.cagent.exec.CommandResult;
+import dev.cagent.testkit.Access;
+import dev.cagent.testkit.FileInfo;
+import dev.cagent.testkit.MacSnapshot;
+import dev.cagent.testkit.RecordedCommand;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static dev.cagent.macos.CoopFixture.AGENT;
+import static dev.cagent.macos.CoopFixture.GROUP;
+import static dev.cagent.macos.CoopFixture.HUMAN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The shared workspace on an existing project of the human's: the tree is handed to the agent and
+ * the group without following its symbolic links out of it, new files stay shared whatever the
+ * creator's umask, a second apply only reads, and undo puts every owner, mode and ACL back.
+ */
+class WorkspaceTest {
+
+    static final String WS = "/Users/Shared/project";
+
+    /** What the directory entry and the file entry look like on a directory, as ls -le prints them. */
+    static final String DIRECTORY_ENTRY = "group:collabo allow list,add_file,search,delete,add_subdirectory,delete_child,"
+            + "readattr,writeattr,readextattr,writeextattr,readsecurity,directory_inherit";
+    static final String FILE_ENTRY = "group:collabo allow list,add_file,delete,add_subdirectory,"
+            + "readattr,writeattr,readextattr,writeextattr,readsecurity,file_inherit,directory_inherit,only_inherit";
+    /** The file entry as a new file inherits it: no execute, no inheritance flags. */
+    static final String INHERITED_ON_FILE = "group:collabo inherited allow read,write,delete,append,readattr,writeattr,readextattr,writeextattr,readsecurity";
+
+    final CoopFixture coop = new CoopFixture();
+    final CagePlan plan = Cage.forUser(AGENT).human(HUMAN).collaborationGroup(GROUP).workspace(WS).build();
+
+    /** Old mode of each entry of the project (directories end with '/'). */
+    static final Map<String, Integer> PROJECT = new TreeMap<>(Map.ofEntries(
+            Map.entry("/", 0755),
+            Map.entry("/README.md", 0644),
+            Map.entry("/build.sh", 0755),
+            Map.entry("/.env", 0600),
+            Map.entry("/tools/", 0755),
+            Map.entry("/tools/deploy", 0700),
+            Map.entry("/tools/odd", 02770),
+            Map.entry("/tools/suid", 04755),
+            Map.entry("/tools/shared/", 02770),
+            Map.entry("/tools/nested/", 0755),
+            Map.entry("/tools/nested/deep/", 0750),
+            Map.entry("/tools/nested/deep/data.csv", 0644)));
+
+    @BeforeEach
+    void anExistingProjectOfAlices() {
+        PROJECT.forEach((name, mode) -> {
+            String path = name.equals("/") ? WS : WS + name.replaceAll("/$", "");
+            if (name.endsWith("/")) {
+                coop.mac.mkdir(path, HUMAN, "staff", mode);
+            } else {
+                coop.mac.writeFile(path, HUMAN, "staff", mode, "content of " + name + "\n");
+            }
+        });
+        coop.mac.symlink(WS + "/ssh", "/Users/alice/.ssh");
+        coop.mac.symlink(WS + "/tools/nested/key", "/Users/alice/.ssh/id_ed25519");
+        coop.mac.symlink(WS + "/notes", "../../alice/.zshrc");
+    }
+
+    @Test
+    void bothAreExplicitMembersOfTheGroupAsCheckmemberSees() {
+        coop.apply(plan);
+        for (String user : List.of(HUMAN, AGENT)) {
+            CommandResult check = coop.mac.run(Command.read("/usr/sbin/dseditgroup", "-o", "checkmember", "-m", user, GROUP));
+            assertEquals(0, check.exitCode(), check.stderr());
+            assertEquals("yes " + user + " is a member of " + GROUP + "\n", check.stdout());
+        }
+        assertEquals(List.of("600"), coop.mac.record("/Groups/" + GROUP).get("PrimaryGroupID"), "the first free GID of 600-699");
+    }
+
+    @Test
+    void aChosenGidIsUsed() {
+        coop.apply(plan.toBuilder().collaborationGroupId(642).build());
+        assertEquals(List.of("642"), coop.mac.record("/Groups/" + GROUP).get("PrimaryGroupID"));
+        assertTrue(coop.mac.isMember(AGENT, GROUP) && coop.mac.isMember(HUMAN, GROUP));
+    }
+
+    @Test
+    void theTreeGoesToTheAgentAndTheGroupWithDirectories2770PlainFiles0660AndExecutables0770() {
+        coop.apply(plan);
+
+        Map<String, String> found = new TreeMap<>();
+        PROJECT.keySet().forEach(name -> {
+            String path = name.equals("/") ? WS : WS + name.replaceAll("/$", "");
+            FileInfo info = coop.mac.fileInfo(path).orElseThrow();
+            found.put(name, info.owner() + ":" + info.group() + " " + info.octalMode() + " " + info.acl());
+        });
+        String dir = "meeseeks:collabo 2770 " + List.of(FILE_ENTRY, DIRECTORY_ENTRY);
+        Map<String, String> expected = new TreeMap<>(Map.ofEntries(
+                Map.entry("/", dir),
+                Map.entry("/README.md", "meeseeks:collabo 0660 []"),
+                Map.entry("/build.sh", "meeseeks:collabo 0770 []"),
+                Map.entry("/.env", "meeseeks:collabo 0660 []"),
+                Map.entry("/tools/", dir),
+                Map.entry("/tools/deploy", "meeseeks:collabo 0770 []"),
+                Map.entry("/tools/odd", "meeseeks:collabo 0770 []"),
+                Map.entry("/tools/suid", "meeseeks:collabo 0770 []"),
+                Map.entry("/tools/shared/", dir),
+                Map.entry("/tools/nested/", dir),
+                Map.entry("/tools/nested/deep/", dir),
+                Map.entry("/tools/nested/deep/data.csv", "meeseeks:collabo 0660 []")));
+        assertEquals(expected, found, "/tools/shared had the wanted 2770, which the chown clears: it is set again after");
+    }
+
+    @Test
+    void symbolicLinksAndWhatTheyPointToAreLeftAlone() {
+        MacSnapshot before = coop.mac.snapshot();
+        coop.apply(plan);
+        MacSnapshot after = coop.mac.snapshot();
+        for (String path : List.of("/Users/alice/.ssh", "/Users/alice/.ssh/id_ed25519", "/Users/alice/.zshrc",
+                WS + "/ssh", WS + "/notes", WS + "/tools/nested/key")) {
+            assertEquals(before.files().get(path), after.files().get(path), path);
+        }
+        assertEquals(FileInfo.Type.SYMLINK, coop.mac.fileInfo(WS + "/ssh").orElseThrow().type());
+        assertTrue(coop.mac.canAccess(HUMAN, "/Users/alice/.ssh", Access.READ), "alice still reads her own .ssh");
+        assertFalse(coop.mac.canAccess(AGENT, "/Users/alice/.ssh/id_ed25519", Access.READ), "the link does not open alice's key to the agent");
+    }
+
+    @Test
+    void theApplyThatCreatesTheAgentHandsTheTreeOverInBatchesAndLaterAppliesWorkInsideEachDirectory() {
+        int mark = coop.mac.recorded().size();
+        coop.apply(plan);
+        List<List<String>> first = treeWrites(mark);
+        assertEquals(4, first.size(), "owners, directory modes, file modes, the two entries: " + first);
+        first.forEach(command -> assertTrue(command.contains("-exec") && !command.contains("-execdir"), command.toString()));
+
+        coop.mac.createFileAs(HUMAN, WS + "/tools/new.sh", "#!/bin/sh\n", 022);
+        coop.mac.as(HUMAN).run(Command.write("/bin/chmod", "0755", WS + "/tools/new.sh"));
+        mark = coop.mac.recorded().size();
+        coop.apply(plan);
+        List<List<String>> later = treeWrites(mark);
+        assertEquals(List.of(
+                List.of("/usr/bin/find", "-x", WS, "!", "-type", "l", "(", "-type", "d", "-o", "-links", "1", ")",
+                        "(", "!", "-user", "meeseeks", "-o", "!", "-group", "collabo", ")", "-execdir", "/usr/sbin/chown", "-h", "meeseeks:collabo", "{}", "+"),
+                List.of("/usr/bin/find", "-x", WS, "-type", "f", "-links", "1", "!", "-perm", "0660", "!", "-perm", "0770",
+                        "(", "(", "-perm", "-0100", "-o", "-perm", "-0010", "-o", "-perm", "-0001", ")", "-execdir", "/bin/chmod", "-h", "0770", "{}", "+",
+                        "-o", "-execdir", "/bin/chmod", "-h", "0660", "{}", "+", ")")), later);
+        assertEquals("meeseeks:collabo 0770", describe(WS + "/tools/new.sh"));
+    }
+
+    /** The workspace writes since {@code mark}, without their sudo prefix; each must be a find over the whole workspace. */
+    private List<List<String>> treeWrites(int mark) {
+        List<List<String>> writes = coop.writesSince(mark).stream().map(RecordedCommand::argv)
+                .filter(argv -> argv.stream().anyMatch(a -> a.startsWith(WS)))
+                .map(argv -> argv.subList(argv.indexOf("--") + 1, argv.size())).toList();
+        for (List<String> command : writes) {
+            assertEquals(List.of("/usr/bin/find", "-x", WS), command.subList(0, 3), "no path below the workspace is ever named: " + command);
+            assertTrue(String.join(" ", command).matches(".* \\{\\} \\+( \\))?"), command.toString());
+        }
+        return writes;
+    }
+
+    @Test
+    void aSecondApplyOnlyReadsAndVerifyFindsNoDrift() {
+        coop.apply(plan);
+        coop.reapplyOnlyReads(plan);
+        assertEquals(List.of(), coop.backend.verify(plan).drifts());
+    }
+
+    @Test
+    void undoRestoresEveryOwnerModeAndAclAndTheWholeMachine() {
+        MacSnapshot before = coop.mac.snapshot();
+        coop.apply(plan);
+        coop.undo();
+        assertEquals(List.of(), before.diff(coop.mac.snapshot()));
+    }
+
+    @Test
+    void undoKeepsAclEntriesTheDirectoriesHadBefore() {
+        coop.mac.addAce(WS + "/tools", "group:staff allow list,search,directory_inherit");
+        coop.mac.addAce(WS + "/tools/nested", "user:alice deny delete");
+        MacSnapshot before = coop.mac.snapshot();
+        coop.apply(plan);
+        assertEquals(3, coop.mac.fileInfo(WS + "/tools").orElseThrow().acl().size());
+        coop.undo();
+        assertEquals(List.of(), before.diff(coop.mac.snapshot()));
+    }
+
+    @Test
+    void undoRemovesOnlyCagentsEntriesWhereTheGroupHadOneOfItsOwn() {
+        coop.mac.addGroup(GROUP, 650, HUMAN);
+        coop.mac.addAce(WS + "/tools", "group:collabo allow list");
+        MacSnapshot before = coop.mac.snapshot();
+        coop.apply(plan.toBuilder().collaborationGroupId(650).build());
+        assertEquals(List.of(FILE_ENTRY, DIRECTORY_ENTRY, "group:collabo allow list"), coop.mac.fileInfo(WS + "/tools").orElseThrow().acl());
+        coop.undo();
+        assertEquals(List.of(), before.diff(coop.mac.snapshot()), "chmod -a by text would have stripped list from the group's own entry");
+    }
+
+    @Test
+    void undoChangesTheTreeWithEachEntrysOwnerRightsAndRootsOnlyToGiveEntriesBack() {
+        coop.apply(plan);
+        int mark = coop.mac.recorded().size();
+        coop.undo();
+        List<String> treeWrites = coop.writesSince(mark).stream().map(RecordedCommand::toString).filter(c -> c.contains(WS)).toList();
+        String dirs = WS + " " + WS + "/tools " + WS + "/tools/nested " + WS + "/tools/nested/deep " + WS + "/tools/shared";
+        assertEquals(List.of(
+                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 1 " + dirs,
+                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 " + dirs,
+                "/usr/bin/sudo -n -- /usr/sbin/chown -h alice:staff " + WS + " " + WS + "/.env " + WS + "/README.md " + WS + "/build.sh " + WS
+                        + "/tools " + WS + "/tools/deploy " + WS + "/tools/nested " + WS + "/tools/nested/deep " + WS + "/tools/nested/deep/data.csv "
+                        + WS + "/tools/odd " + WS + "/tools/shared " + WS + "/tools/suid",
+                "/bin/chmod -h 0644 " + WS + "/tools/nested/deep/data.csv",
+                "/bin/chmod -h 0750 " + WS + "/tools/nested/deep",
+                "/bin/chmod -h 0755 " + WS + "/tools/nested",
+                "/bin/chmod -h 2770 " + WS + "/tools/shared " + WS + "/tools/odd",
+                "/bin/chmod -h 0700 " + WS + "/tools/deploy",
+                "/bin/chmod -h 4755 " + WS + "/tools/suid",
+                "/bin/chmod -h 0755 " + WS + "/tools " + WS + "/build.sh",
+                "/bin/chmod -h 0600 " + WS + "/.env",
+                "/bin/chmod -h 0644 " + WS + "/README.md",
+                "/bin/chmod -h 0755 " + WS), treeWrites);
+    }
+
+    @Test
+    void aHardLinkTheAgentPlantsToAFileOutsideIsNeverHandedToIt() {
+        coop.apply(plan);
+        MacSnapshot sudoers = coop.mac.snapshot();
+        coop.mac.hardLink(WS + "/tools/innocent.txt", "/private/etc/sudoers");
+        coop.mac.createFileAs(HUMAN, WS + "/tools/new.txt", "new\n", 022);
+        coop.apply(plan);
+        assertEquals(sudoers.files().get("/private/etc/sudoers"), coop.mac.snapshot().files().get("/private/etc/sudoers"));
+        assertEquals("meeseeks:collabo 0660", describe(WS + "/tools/new.txt"), "the rest of the tree is handled");
+        coop.reapplyOnlyReads(plan);
+    }
+
+    @Test
+    void aFileWithAnotherNameOutsideTheTreeIsLeftAloneAndUndoDoesNotTouchWhatTookAJournaledName() {
+        coop.mac.hardLink(WS + "/tools/notes.txt", "/Users/alice/.zshrc");
+        MacSnapshot before = coop.mac.snapshot();
+        coop.apply(plan);
+        assertEquals(before.files().get("/Users/alice/.zshrc"), coop.mac.snapshot().files().get("/Users/alice/.zshrc"));
+        coop.mac.as("root").run(Command.write("/bin/rm", "-f", WS + "/README.md"));
+        coop.mac.hardLink(WS + "/README.md", "/private/etc/sudoers");
+        MacSnapshot planted = coop.mac.snapshot();
+        coop.undo();
+        assertEquals(planted.files().get("/private/etc/sudoers"), coop.mac.snapshot().files().get("/private/etc/sudoers"),
+                "undo would have given it to alice with mode 0644");
+    }
+
+    @Test
+    void filesEitherCreatesWithUmask022AreEditableByTheOtherAndNeverExecutable() {
+        coop.apply(plan);
+        coop.mac.mkdirAs(HUMAN, WS + "/by-alice", 022);
+        coop.mac.mkdirAs(AGENT, WS + "/by-agent", 022);
+        for (String dir : List.of(WS, WS + "/tools/nested/deep", WS + "/by-alice", WS + "/by-agent")) {
+            String fromAgent = dir + "/agent.txt";
+            String fromAlice = dir + "/alice.txt";
+            coop.mac.createFileAs(AGENT, fromAgent, "agent\n", 022);
+            coop.mac.createFileAs(HUMAN, fromAlice, "alice\n", 022);
+            coop.mac.writeFileAs(HUMAN, fromAgent, "alice edited\n");
+            coop.mac.writeFileAs(AGENT, fromAlice, "agent edited\n");
+            assertEquals("alice edited\n", coop.mac.readFile(fromAgent));
+            assertEquals("agent edited\n", coop.mac.readFile(fromAlice));
+            for (String file : List.of(fromAgent, fromAlice)) {
+                FileInfo info = coop.mac.fileInfo(file).orElseThrow();
+                assertEquals(0644, info.mode(), file);
+                assertEquals(GROUP, info.group(), file);
+                assertEquals(List.of(INHERITED_ON_FILE), info.acl(), file);
+                for (String user : List.of(HUMAN, AGENT)) {
+                    assertFalse(coop.mac.canAccess(user, file, Access.EXECUTE), user + " may execute " + file);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theEntryPairCarriesDownAChainOfNewDirectoriesThreeLevelsDeepWhateverTheUmask() {
+        coop.apply(plan);
+        coop.mac.mkdirAs(HUMAN, WS + "/a", 077);
+        coop.mac.mkdirAs(AGENT, WS + "/a/b", 077);
+        coop.mac.mkdirAs(HUMAN, WS + "/a/b/c", 077);
+        String inheritedDirectoryEntry = DIRECTORY_ENTRY.replace("group:collabo allow", "group:collabo inherited allow");
+        String inheritedFileEntry = FILE_ENTRY.replace("group:collabo allow", "group:collabo inherited allow").replace(",only_inherit", "");
+        for (String dir : List.of(WS + "/a", WS + "/a/b", WS + "/a/b/c")) {
+            FileInfo info = coop.mac.fileInfo(dir).orElseThrow();
+            assertEquals(0700, info.mode(), dir);
+            assertEquals(List.of(inheritedFileEntry, inheritedDirectoryEntry), info.acl(), dir);
+        }
+        coop.mac.createFileAs(AGENT, WS + "/a/b/c/by-agent.txt", "agent\n", 077);
+        coop.mac.createFileAs(HUMAN, WS + "/a/b/c/by-alice.txt", "alice\n", 077);
+        assertTrue(coop.mac.canAccess(HUMAN, WS + "/a/b/c/by-agent.txt", Access.WRITE));
+        assertTrue(coop.mac.canAccess(AGENT, WS + "/a/b/c/by-alice.txt", Access.WRITE));
+        assertEquals(List.of(INHERITED_ON_FILE), coop.mac.fileInfo(WS + "/a/b/c/by-alice.txt").orElseThrow().acl());
+        assertFalse(coop.mac.canAccess(AGENT, WS + "/a/b/c/by-alice.txt", Access.EXECUTE));
+    }
+
+    @Test
+    void anApplyAfterTheTeamAddedFilesConvergesInOneGo() {
+        coop.apply(plan);
+        coop.mac.mkdirAs(HUMAN, WS + "/a", 022);
+        coop.mac.mkdirAs(AGENT, WS + "/a/b", 002);
+        coop.mac.createFileAs(HUMAN, WS + "/a/b/script.sh", "#!/bin/sh\n", 022);
+        coop.mac.as(HUMAN).run(Command.write("/bin/chmod", "0755", WS + "/a/b/script.sh"));
+        coop.mac.createFileAs(AGENT, WS + "/a/notes.md", "n\n", 022);
+        coop.apply(plan);
+        assertEquals("meeseeks:collabo 2770", describe(WS + "/a"));
+        assertEquals("meeseeks:collabo 2770", describe(WS + "/a/b"));
+        assertEquals("meeseeks:collabo 0770", describe(WS + "/a/b/script.sh"));
+        assertEquals("meeseeks:collabo 0660", describe(WS + "/a/notes.md"));
+        coop.reapplyOnlyReads(plan);
+    }
+
+    @Test
+    void undoAfterNewFilesRestoresWhatExistedBeforeAndLeavesTheNewOnesWithoutTheGroupsEntries() {
+        MacSnapshot before = coop.mac.snapshot();
+        coop.apply(plan);
+        coop.mac.mkdirAs(AGENT, WS + "/tools/new", 022);
+        coop.mac.createFileAs(HUMAN, WS + "/tools/new/new.txt", "new\n", 022);
+        coop.undo();
+        assertEquals(List.of(WS + "/tools/new: added (directory 600:600 0755)", WS + "/tools/new/new.txt: added (file 501:600 0644)"),
+                before.diff(coop.mac.snapshot()), "the inherited entries would name the deleted group by its bare UUID");
+    }
+
+    private String describe(String path) {
+        FileInfo info = coop.mac.fileInfo(path).orElseThrow();
+        return info.owner() + ":" + info.group() + " " + info.octalMode();
+    }
+}
