@@ -130,7 +130,7 @@ class DriftTest {
 
         assertDrifts(List.of("user meeseeks: UniqueID should be 600, is 650",
                 "workspace /Users/meeseeks/workshop (meeseeks:collabo): workspace tree /Users/meeseeks/workshop should be owner meeseeks:collabo, "
-                        + "directories 2770, files 0660/0770, inheritable group entries, is 1 with another owner or group"));
+                        + "directories 2770, files 0660/0770, inheritable group entries, is 1 with another owner or group, 1 directories with another mode"));
         mac.clearRecorded();
         assertTrue(backend.apply(correctedPlan()).succeeded());
         assertEquals(List.of("600"), mac.record("/Users/meeseeks").get("UniqueID"));
@@ -146,7 +146,7 @@ class DriftTest {
 
         assertDrifts(List.of("group collabo with alice, meeseeks: PrimaryGroupID of collabo should be 600, is 650",
                 "workspace /Users/meeseeks/workshop (meeseeks:collabo): workspace tree /Users/meeseeks/workshop should be owner meeseeks:collabo, "
-                        + "directories 2770, files 0660/0770, inheritable group entries, is 1 with another owner or group"));
+                        + "directories 2770, files 0660/0770, inheritable group entries, is 1 with another owner or group, 1 directories with another mode"));
         mac.clearRecorded();
         assertTrue(backend.apply(correctedPlan()).succeeded());
         assertEquals(List.of("600"), mac.record("/Groups/collabo").get("PrimaryGroupID"));

@@ -202,8 +202,8 @@ class UndoTest {
 
         assertTrue(undo.succeeded(), undo::toString);
         assertEquals(List.of(
-                "/usr/bin/sudo -n -- /bin/chmod -h '-a#' 1 /Users/Shared/project /Users/Shared/project/src",
-                "/usr/bin/sudo -n -- /bin/chmod -h '-a#' 0 /Users/Shared/project /Users/Shared/project/src"),
+                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 1 /Users/Shared/project /Users/Shared/project/src",
+                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 /Users/Shared/project /Users/Shared/project/src"),
                 lines(writes(mac)).stream().filter(l -> l.contains("-a#")).toList(),
                 "chmod -a by text would take the rights out of both group entries, and out of the one that was there before");
         assertSameState(before, mac.snapshot());
@@ -231,7 +231,7 @@ class UndoTest {
 
         assertEquals(aliceAcl, mac.fileInfo("/Users/alice").orElseThrow().acl(), "an index read from src must not remove an entry of /Users/alice");
         assertFalse(undo.succeeded(), "the swap is reported");
-        assertEquals("/usr/bin/sudo -n -- /bin/chmod -h '-a#' 1 /Users/Shared/project /Users/Shared/project/src  => exit 1: chmod: No ACL present '/Users/Shared/project/src'",
+        assertEquals("/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 1 /Users/Shared/project /Users/Shared/project/src  => exit 1: chmod: No ACL present '/Users/Shared/project/src'",
                 undo.failures().get(0).toString());
     }
 
@@ -252,7 +252,7 @@ class UndoTest {
         UndoReport undo = backend.undo("meeseeks");
 
         assertTrue(undo.succeeded(), undo::toString);
-        assertEquals("/usr/bin/sudo -n -- /bin/chmod -h '-a#' 0 /Users/alice", writes(mac).get(0).toString(),
+        assertEquals("/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 /Users/alice", writes(mac).get(0).toString(),
                 "chmod -a by text would strip list from the inheritable entry as well");
         assertSameState(before, mac.snapshot());
     }
@@ -279,7 +279,7 @@ class UndoTest {
 
         assertTrue(undo.succeeded(), undo::toString);
         assertEquals(List.of(
-                "/usr/bin/sudo -n -- /bin/chmod -h '-a#' 0 /Users/alice/Projects",
+                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 /Users/alice/Projects",
                 "/usr/bin/sudo -n -- /bin/chmod -h '+a#' 0 'user:meeseeks deny delete' /Users/alice/Projects"),
                 lines(writes(mac).subList(0, 2)));
         assertSameState(before, mac.snapshot());
