@@ -281,7 +281,8 @@ final class Engine {
                                     + String.join("; ", changes.stream().map(Change::summary).toList()));
                         }
                         List<Journal.Entry> entries = entries(changes);
-                        runEntries.addAll(entries.stream().filter(e -> s.ctx().journal().entries().stream().noneMatch(e::sameChangeAs)).toList());
+                        // also entries an earlier run recorded: this run's writes make them true again, so rollback takes them back
+                        entries.stream().filter(e -> runEntries.stream().noneMatch(e::sameChangeAs)).forEach(runEntries::add);
                         writeAll(journal.record(entries));
                         for (Change change : changes) {
                             writeAll(change.writes());
