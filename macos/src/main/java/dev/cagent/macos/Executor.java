@@ -75,7 +75,7 @@ final class Executor {
             Thread.currentThread().interrupt();
             throw e;
         } catch (CommandException e) {
-            done = new ExecutedCommand(command, null, e.getMessage());
+            done = new ExecutedCommand(command, null, reason(e));
             executed.add(done);
             listener.commandFinished(done);
             throw new OpFailedException(done, e);
@@ -83,6 +83,13 @@ final class Executor {
         executed.add(done);
         listener.commandFinished(done);
         return done;
+    }
+
+    /** Why the command did not end normally, without the command line the exception's message ends with. */
+    private static String reason(CommandException e) {
+        String message = e.getMessage();
+        String suffix = ": " + e.command().toShellLine();
+        return message.endsWith(suffix) ? message.substring(0, message.length() - suffix.length()) : message;
     }
 
     /** Runs a read and returns its result; the caller decides what a non-zero exit means. */
@@ -112,7 +119,7 @@ final class Executor {
         private final transient ExecutedCommand executed;
 
         OpFailedException(ExecutedCommand executed, Throwable cause) {
-            super(executed.failure(), cause);
+            super(Engine.describeFailure(executed), cause);
             this.executed = executed;
         }
 
