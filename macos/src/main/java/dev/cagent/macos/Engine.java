@@ -103,15 +103,58 @@ final class Engine {
             resolved = Privilege.alreadyRoot();
         }
         executor.resolve(resolved, uid == 0 ? "root" : new MachineView(executor, RunAs.CALLER).userWithUid(uid).orElse(null));
+        checkRoot(executor, uid);
         return executor;
     }
 
+    /**
+     * Proves that the strategy gets root before anything runs as root, with a harmless
+     * {@code id -u} through it: a sudo that needs a password it cannot ask for (or refuses the
+     * one given) stops cagent here, before any write, with the fix, rather than at the first write.
+     */
+    private static void checkRoot(Executor executor, int uid) {
+        Privilege privilege = executor.privilege();
+        String caller = executor.caller() != null ? executor.caller() : "UID " + uid;
+        if (privilege instanceof Privilege.AlreadyRoot && uid != 0) {
+            throw new PrivilegeException("Privilege.alreadyRoot() was chosen, but cagent runs as " + caller
+                    + ": run it as root (e.g. sudo java ...), or choose Privilege.auto() or Privilege.sudoNonInteractive()");
+        }
+        if (!(privilege instanceof Privilege.SudoNonInteractive || privilege instanceof Privilege.SudoWithPassword)) {
+            return;
+        }
+        ExecutedCommand check;
+        try {
+            check = executor.run(Op.root(MacCommands.idUser()));
+        } catch (Executor.OpFailedException e) {
+            throw new PrivilegeException("could not get root through " + privilege + ": " + e.getMessage() + "; nothing was changed");
+        }
+        CommandResult result = check.result();
+        if (result.exitCode() == 0 && result.stdout().strip().equals("0")) {
+            return;
+        }
+        String said = result.stderr().strip().replace("\n", " ");
+        if (said.contains("a password is required")) {
+            throw new PrivilegeException(privilege instanceof Privilege.SudoNonInteractive
+                    ? "sudo -n found no valid sudo ticket for " + caller + " (" + said + "), so nothing was changed: run `sudo -v` in a terminal"
+                    + " first and apply within a few minutes, or choose Privilege.sudoWithPassword(...) or Privilege.adminPrompt()"
+                    : "sudo asked " + caller + " for a password it did not get (" + said + "), so nothing was changed");
+        }
+        if (said.contains("incorrect password")) {
+            throw new PrivilegeException("sudo refused the password given with Privilege.sudoWithPassword(...) for " + caller + " (" + said
+                    + "), so nothing was changed: give " + caller + "'s own login password");
+        }
+        if (said.contains("sudoers")) {
+            throw new PrivilegeException(caller + " may not use sudo (" + said + "), so nothing was changed: run cagent as an administrator or as root");
+        }
+        throw new PrivilegeException("could not get root through " + privilege + ": " + describeFailure(check) + "; nothing was changed");
+    }
+
     private Session open(CagePlan plan, ApplyListener listener) {
-        Executor executor = executor(listener);
-        boolean adminPrompt = executor.privilege() instanceof Privilege.AdminPrompt;
-        if (adminPrompt && plan.user().password() instanceof Password.Given) {
+        if (privilege instanceof Privilege.AdminPrompt && plan.user().password() instanceof Password.Given) {
             throw new PlanRefusedException(List.of("the administrator prompt cannot carry the agent's password safely: use noPassword() (recommended) or a sudo strategy"));
         }
+        Executor executor = executor(listener);
+        boolean adminPrompt = executor.privilege() instanceof Privilege.AdminPrompt;
         MachineView view = new MachineView(executor, adminPrompt ? RunAs.CALLER : RunAs.ROOT);
         StateFiles state = new StateFiles(stateRoot, plan.agent());
         Context ctx = new Context(plan, view, loadJournal(view, state, plan.agent()), state);
@@ -189,12 +232,21 @@ final class Engine {
             List<String> planned = new ArrayList<>();
             s.steps().forEach(sp -> sp.changes().forEach(c -> planned.add(sp.step().describe() + ": " + c.summary())));
             int writes = sections.stream().mapToInt(sec -> sec.ops().size()).sum();
-            String header = "cagent: " + writes + " write(s) to cage " + plan.agent() + " (" + s.executor().privilege() + ").\n"
-                    + (refusals.isEmpty() && !s.lint().isBlocking() ? "Review, then run from / (createhomedir needs it): cd / && sh THIS-FILE"
-                    : "apply would refuse this plan; do not run this script:\n  " + String.join("\n  ", concat(refusals, blockingReasons(s.lint()))));
-            String script = ScriptRenderer.render(header, sections, op -> Privilege.wrap(s.executor().privilege(), op, s.executor().caller(), s.adminPrompt()), false);
-            return new Preview(script, planned, s.lint(), refusals, writes);
+            return new Preview(writeScript(s, sections, concat(refusals, blockingReasons(s.lint()))), planned, s.lint(), refusals, writes);
         });
+    }
+
+    /**
+     * The write phase as a script: what preview shows and, under the administrator prompt,
+     * exactly what the prompt runs (with a progress line after each write).
+     */
+    private static String writeScript(Session s, List<ScriptRenderer.Section> sections, List<String> refusals) {
+        int writes = sections.stream().mapToInt(sec -> sec.ops().size()).sum();
+        String header = "cagent: " + writes + " write(s) to cage " + s.ctx().agent() + " (" + s.executor().privilege() + ").\n"
+                + (!refusals.isEmpty() ? "apply would refuse this plan; do not run this script:\n  " + String.join("\n  ", refusals)
+                : s.adminPrompt() ? "apply runs exactly this script as root, after one administrator prompt"
+                : "Review, then run from / (createhomedir needs it): cd / && sh THIS-FILE");
+        return ScriptRenderer.render(header, sections, op -> Privilege.wrap(s.executor().privilege(), op, s.executor().caller(), s.adminPrompt()), s.adminPrompt());
     }
 
     /** The whole write phase as sections: per changed step, the journal record then the writes. */
@@ -400,6 +452,7 @@ final class Engine {
         }
 
         ApplyReport run() {
+            Journal before = s.ctx().journal();
             List<ScriptRenderer.Section> sections = sections(s);
             List<StepReport> reports = new ArrayList<>();
             Executor ex = s.executor();
@@ -410,13 +463,12 @@ final class Engine {
                 return new ApplyReport(reports, s.lint(), ex.processes(), ex.writes(), false);
             }
             int mark = ex.mark();
-            String script = ScriptRenderer.render("cagent apply for " + s.ctx().agent(), sections,
-                    op -> Privilege.wrap(ex.privilege(), op, ex.caller(), true), true);
-            ScriptOutcome outcome = AdminPrompt.run(ex, script);
+            ScriptOutcome outcome = AdminPrompt.run(ex, writeScript(s, sections, List.of()));
             int opsBefore = 0;
             int sectionIndex = 0;
             boolean failed = !outcome.succeeded();
             List<Change> stillDiffering = new ArrayList<>();
+            List<Journal.Entry> reached = new ArrayList<>();
             for (StepPlan sp : s.steps()) {
                 if (sp.skipped() != null || sp.changes().isEmpty()) {
                     reports.add(new StepReport(sp.step(), sp.skipped() != null ? StepOutcome.SKIPPED : StepOutcome.UNCHANGED,
@@ -428,9 +480,13 @@ final class Engine {
                 List<String> summaries = sp.changes().stream().map(Change::summary).toList();
                 if (failed && outcome.completed() < opsAfter) {
                     StepOutcome o = outcome.completed() >= opsBefore ? StepOutcome.FAILED : StepOutcome.NOT_REACHED;
+                    if (o == StepOutcome.FAILED) {
+                        reached.addAll(entries(sp.changes()));
+                    }
                     reports.add(new StepReport(sp.step(), o, List.of(), o == StepOutcome.FAILED ? ex.since(mark) : List.of(),
                             o == StepOutcome.FAILED ? outcome.failure() : null));
                 } else {
+                    reached.addAll(entries(sp.changes()));
                     s.ctx().view().forget();
                     s.ctx().startPass();
                     List<Change> left = sp.handler().diff(sp.step(), s.ctx());
@@ -444,27 +500,24 @@ final class Engine {
             reports.forEach(listener::stepFinished);
             boolean anyFailure = failed || !stillDiffering.isEmpty();
             boolean rolledBack = false;
-            if (anyFailure && options.rollbackOnFailure()) {
-                rolledBack = rollBack(reports);
+            // a cancelled prompt ran nothing: there is nothing to take back, and no second prompt to ask for
+            if (anyFailure && options.rollbackOnFailure() && !outcome.cancelled()) {
+                rolledBack = rollBack(reports, reached, before);
             }
             return new ApplyReport(reports, s.lint(), ex.processes(), ex.writes(), rolledBack);
         }
 
         /** A second script, after a second prompt, that takes back what the first one did. */
-        private boolean rollBack(List<StepReport> reports) {
+        private boolean rollBack(List<StepReport> reports, List<Journal.Entry> reached, Journal before) {
             Context ctx = s.ctx();
             ctx.view().forget();
-            Journal now = loadJournal(ctx.view(), ctx.state(), ctx.agent());
-            List<Journal.Entry> runEntries = now.entries().stream().filter(e -> ctx.journal().entries().stream().noneMatch(e::sameChangeAs)).toList();
             List<Op> ops = new ArrayList<>();
-            List<Journal.Entry> reversed = new ArrayList<>(runEntries);
+            List<Journal.Entry> reversed = new ArrayList<>(reached);
             Collections.reverse(reversed);
             for (Journal.Entry entry : reversed) {
-                if (!entry.kind().equals(STATE_CREATED)) {
-                    ops.addAll(handlerForKind(entry.kind()).undo(entry, ctx).writes());
-                }
+                ops.addAll(handlerForKind(entry.kind()).undo(entry, ctx).writes());
             }
-            ops.addAll(new JournalWriter(ctx).restore(ctx.journal()));
+            ops.addAll(new JournalWriter(ctx).restore(before));
             String script = ScriptRenderer.render("cagent rollback for " + ctx.agent(), List.of(new ScriptRenderer.Section("take back this apply", List.of(), ops)),
                     op -> Privilege.wrap(s.executor().privilege(), op, s.executor().caller(), true), true);
             ScriptOutcome outcome = AdminPrompt.run(s.executor(), script);
@@ -472,6 +525,10 @@ final class Engine {
                 StepReport r = reports.get(i);
                 if (r.outcome() == StepOutcome.CHANGED && outcome.succeeded()) {
                     reports.set(i, new StepReport(r.step(), StepOutcome.ROLLED_BACK, r.changes(), r.commands(), null));
+                } else if (r.outcome() == StepOutcome.FAILED) {
+                    String note = outcome.succeeded() ? "\nrolled back: the machine is as it was before this apply"
+                            : "\nrollback incomplete, fix by hand: " + outcome.failure();
+                    reports.set(i, new StepReport(r.step(), StepOutcome.FAILED, r.changes(), r.commands(), r.failure() + note));
                 }
             }
             return outcome.succeeded();
@@ -479,7 +536,7 @@ final class Engine {
     }
 
     /** What an administrator-prompt script did: how many writes completed, and why it stopped. */
-    record ScriptOutcome(boolean succeeded, int completed, String failure) {
+    record ScriptOutcome(boolean succeeded, int completed, String failure, boolean cancelled) {
     }
 
     private void pause() {
@@ -632,22 +689,25 @@ final class Engine {
         static ScriptOutcome run(Executor ex, String script) {
             CommandResult dir = ex.runCommand(Command.read(MacCommands.MKTEMP, "-d", "-t", "cagent")).result();
             if (dir == null || dir.exitCode() != 0) {
-                return new ScriptOutcome(false, 0, "could not make a private temporary directory: " + (dir == null ? "" : dir.stderr().strip()));
+                return new ScriptOutcome(false, 0, "could not make a private temporary directory: " + (dir == null ? "" : dir.stderr().strip()), false);
             }
             String path = dir.stdout().strip() + "/apply.sh";
             ExecutedCommand written = ex.runCommand(MacCommands.writeFile(path, script));
             if (failed(written)) {
-                return new ScriptOutcome(false, 0, describeFailure(written));
+                return new ScriptOutcome(false, 0, describeFailure(written), false);
             }
             ExecutedCommand prompt = ex.runCommand(Command.write(MacCommands.OSASCRIPT, "-e",
                     "do shell script \"/bin/sh " + path + "\" with administrator privileges without altering line endings").withTimeout(Duration.ofHours(1)));
             ex.runCommand(MacCommands.removeTree(dir.stdout().strip()));
             if (!failed(prompt)) {
-                return new ScriptOutcome(true, Integer.MAX_VALUE, null);
+                return new ScriptOutcome(true, Integer.MAX_VALUE, null, false);
             }
             String stderr = prompt.result() == null ? "" : prompt.result().stderr();
+            if (stderr.contains("User canceled. (-128)")) {
+                return new ScriptOutcome(false, 0, "the administrator prompt was cancelled, so nothing was changed", true);
+            }
             int completed = (int) stderr.lines().filter(l -> l.contains("cagent: done ")).count();
-            return new ScriptOutcome(false, completed, describeFailure(prompt));
+            return new ScriptOutcome(false, completed, describeFailure(prompt), false);
         }
     }
 }
