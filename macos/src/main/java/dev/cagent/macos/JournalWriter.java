@@ -64,15 +64,16 @@ final class JournalWriter {
             boolean rootMissing = ctx.view().stat(state.root()).isEmpty();
             boolean agentMissing = ctx.view().stat(state.agentDirectory()).isEmpty();
             if (rootMissing) {
-                ops.add(Op.root(MacCommands.mkdir(state.root(), 0700)));
+                ops.add(Op.root(MacCommands.mkdir(state.root(), StateFiles.RECORD_DIRECTORY_MODE)));
             }
             if (agentMissing) {
-                ops.add(Op.root(MacCommands.mkdir(state.agentDirectory(), 0700)));
+                ops.add(Op.root(MacCommands.mkdir(state.agentDirectory(), StateFiles.RECORD_DIRECTORY_MODE)));
                 created = Optional.of(Journal.Entry.of(Engine.STATE_CREATED, "root", Boolean.toString(rootMissing)));
                 ctx.journal(ctx.journal().withFirst(created.get()));
             }
             if (agentMissing || ctx.view().stat(state.backups()).isEmpty()) {
-                ops.add(Op.root(MacCommands.mkdir(state.backups(), 0700)));
+                ops.add(Op.root(MacCommands.mkdir(state.backups(), StateFiles.BACKUP_DIRECTORY_MODE)));
+                ops.add(Op.root(MacCommands.chown("root", StateFiles.BACKUP_GROUP, List.of(state.backups()))));
             }
             directoriesReady = true;
         }
