@@ -22,6 +22,8 @@ import dev.cagent.report.StepOutcome;
 import dev.cagent.report.StepReport;
 import dev.cagent.report.UndoReport;
 import dev.cagent.report.VerifyReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +48,8 @@ final class Engine {
 
     /** The engine's own journal kind: cagent made its state directory (and perhaps the root above it). */
     static final String STATE_CREATED = "state.created";
+
+    private static final Logger log = LoggerFactory.getLogger(MacOsBackend.class);
 
     private static final Map<Object, ReentrantLock> MACHINE_LOCKS = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -273,7 +277,24 @@ final class Engine {
 
     // ------------------------------------------------------------------ apply
 
+    /** Applies and logs the report (every text in it is free of secrets), or why nothing was changed. */
     ApplyReport apply(CagePlan plan, ApplyOptions options, ApplyListener listener) {
+        ApplyReport report;
+        try {
+            report = applyChecked(plan, options, listener);
+        } catch (PlanRefusedException | PrivilegeException e) {
+            log.warn("apply for {} changed nothing: {}", plan.agent(), e.getMessage());
+            throw e;
+        }
+        if (report.succeeded()) {
+            log.info("apply for {}:\n{}", plan.agent(), report);
+        } else {
+            log.warn("apply for {} failed:\n{}", plan.agent(), report);
+        }
+        return report;
+    }
+
+    private ApplyReport applyChecked(CagePlan plan, ApplyOptions options, ApplyListener listener) {
         LintReport pure = plan.lint();
         if (pure.isBlocking()) {
             throw new PlanRefusedException(blockingReasons(pure));
@@ -568,6 +589,16 @@ final class Engine {
     // ------------------------------------------------------------------ undo
 
     UndoReport undo(String agent) {
+        UndoReport report = undoChecked(agent);
+        if (report.succeeded()) {
+            log.info("undo for {}:\n{}", agent, report);
+        } else {
+            log.warn("undo for {} failed:\n{}", agent, report);
+        }
+        return report;
+    }
+
+    private UndoReport undoChecked(String agent) {
         dev.cagent.Names.checkShortName("agent", agent);
         return locked(() -> {
             Executor ex = executor(ApplyListener.NONE);

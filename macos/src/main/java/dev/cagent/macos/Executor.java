@@ -7,6 +7,8 @@ import dev.cagent.exec.CommandResult;
 import dev.cagent.exec.CommandRunner;
 import dev.cagent.report.ApplyListener;
 import dev.cagent.report.ExecutedCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +19,8 @@ import java.util.List;
  * becomes an {@link OpFailedException} carrying what is known.
  */
 final class Executor {
+
+    private static final Logger log = LoggerFactory.getLogger(MacOsBackend.class);
 
     private final CommandRunner runner;
     private Privilege privilege;
@@ -76,10 +80,12 @@ final class Executor {
             throw e;
         } catch (CommandException e) {
             done = new ExecutedCommand(command, null, reason(e));
+            log.warn("{}", done);
             executed.add(done);
             listener.commandFinished(done);
             throw new OpFailedException(done, e);
         }
+        log.debug("{}", done);
         executed.add(done);
         listener.commandFinished(done);
         return done;
