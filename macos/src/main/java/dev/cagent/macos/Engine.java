@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.WeakHashMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -80,9 +81,19 @@ final class Engine {
     private record StepPlan(Step step, StepHandler<Step> handler, List<Change> changes, String skipped, List<String> refusals) {
     }
 
+    /**
+     * Runs {@code work} while no other operation of this JVM works on the same machine. Waiting
+     * ends early when the thread is interrupted: then nothing ran, and the flag stays set.
+     */
     private <T> T locked(java.util.function.Supplier<T> work) {
         ReentrantLock lock = MACHINE_LOCKS.computeIfAbsent(runner.machine(), m -> new ReentrantLock());
-        lock.lock();
+        try {
+            lock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for another cagent operation on " + runner.machine()
+                    + " to end; nothing was changed");
+        }
         try {
             return work.get();
         } finally {

@@ -71,6 +71,14 @@ public final class ExecCommandRunner implements CommandRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ExecCommandRunner.class);
 
+    /** Every runner of this JVM reaches the same machine: this one. */
+    private static final Object LOCAL_MACHINE = new Object() {
+        @Override
+        public String toString() {
+            return "this Mac";
+        }
+    };
+
     private final int outputLimit;
     private final Charset processEncoding;
 
@@ -95,6 +103,12 @@ public final class ExecCommandRunner implements CommandRunner {
     private static Charset nativeEncoding() {
         String name = System.getProperty("sun.jnu.encoding");
         return name != null && Charset.isSupported(name) ? Charset.forName(name) : Charset.defaultCharset();
+    }
+
+    /** One value for every runner: backends built on different runners still serialise their applies to this Mac. */
+    @Override
+    public Object machine() {
+        return LOCAL_MACHINE;
     }
 
     @Override
