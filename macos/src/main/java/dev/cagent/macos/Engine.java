@@ -140,7 +140,7 @@ final class Engine {
         ExecutedCommand check;
         try {
             check = executor.run(Op.root(MacCommands.idUser()));
-        } catch (Executor.OpFailedException e) {
+        } catch (MachineReadException e) {
             throw new PrivilegeException("could not get root through " + privilege + ": " + e.getMessage() + "; nothing was changed");
         }
         CommandResult result = check.result();
@@ -375,7 +375,7 @@ final class Engine {
                         changes = readBack(sp, attempt + 1);
                     }
                     reports.add(report(new StepReport(sp.step(), StepOutcome.CHANGED, done, ex.since(mark), null)));
-                } catch (StepFailure | Executor.OpFailedException | MachineView.ProbeException e) {
+                } catch (StepFailure | Executor.OpFailedException | MachineReadException e) {
                     reports.add(report(new StepReport(sp.step(), StepOutcome.FAILED, done, ex.since(mark), e.getMessage())));
                     failed = true;
                 }
@@ -512,7 +512,7 @@ final class Engine {
                 List<String> summaries = sp.changes().stream().map(Change::summary).toList();
                 if (failed && outcome.completed() < opsAfter) {
                     StepOutcome o = outcome.completed() >= opsBefore ? StepOutcome.FAILED : StepOutcome.NOT_REACHED;
-                    if (o == StepOutcome.FAILED) {
+                    if (o == StepOutcome.FAILED || outcome.progressUnknown()) {
                         reached.addAll(entries(sp.changes()));
                     }
                     reports.add(new StepReport(sp.step(), o, List.of(), o == StepOutcome.FAILED ? ex.since(mark) : List.of(),
@@ -568,7 +568,7 @@ final class Engine {
     }
 
     /** What an administrator-prompt script did: how many writes completed, and why it stopped. */
-    record ScriptOutcome(boolean succeeded, int completed, String failure, boolean cancelled) {
+    record ScriptOutcome(boolean succeeded, int completed, String failure, boolean cancelled, boolean progressUnknown) {
     }
 
     private void pause() {
@@ -642,7 +642,7 @@ final class Engine {
                     batch.addAll(action.writes());
                 } else {
                     for (Op op : action.writes()) {
-                        ExecutedCommand done = ex.run(op);
+                        ExecutedCommand done = runToEnd(ex, op);
                         if (failed(done)) {
                             failures.add(done);
                             break;
@@ -667,7 +667,7 @@ final class Engine {
                 }
             } else {
                 for (Op op : finish) {
-                    ExecutedCommand done = ex.run(op);
+                    ExecutedCommand done = runToEnd(ex, op);
                     if (failed(done)) {
                         failures.add(done);
                     }
@@ -692,6 +692,15 @@ final class Engine {
     }
 
     // ------------------------------------------------------------------ shared
+
+    /** Runs a write; one that timed out or could not start is returned as failed, like a non-zero exit. */
+    private static ExecutedCommand runToEnd(Executor ex, Op op) {
+        try {
+            return ex.run(op);
+        } catch (Executor.OpFailedException e) {
+            return e.executed();
+        }
+    }
 
     /** A write failed: a non-zero exit, or a {@code DS Error} from dscl's stdin mode, which always exits 0. */
     static boolean failed(ExecutedCommand done) {
@@ -731,25 +740,29 @@ final class Engine {
         static ScriptOutcome run(Executor ex, String script) {
             CommandResult dir = ex.runCommand(Command.read(MacCommands.MKTEMP, "-d", "-t", "cagent")).result();
             if (dir == null || dir.exitCode() != 0) {
-                return new ScriptOutcome(false, 0, "could not make a private temporary directory: " + (dir == null ? "" : dir.stderr().strip()), false);
+                return new ScriptOutcome(false, 0, "could not make a private temporary directory: " + (dir == null ? "" : dir.stderr().strip()), false, false);
             }
             String path = dir.stdout().strip() + "/apply.sh";
-            ExecutedCommand written = ex.runCommand(MacCommands.writeFile(path, script));
+            ExecutedCommand written = runToEnd(ex, Op.caller(MacCommands.writeFile(path, script)));
             if (failed(written)) {
-                return new ScriptOutcome(false, 0, describeFailure(written), false);
+                return new ScriptOutcome(false, 0, describeFailure(written), false, false);
             }
-            ExecutedCommand prompt = ex.runCommand(Command.write(MacCommands.OSASCRIPT, "-e",
-                    "do shell script \"/bin/sh " + path + "\" with administrator privileges without altering line endings").withTimeout(Duration.ofHours(1)));
-            ex.runCommand(MacCommands.removeTree(dir.stdout().strip()));
+            ExecutedCommand prompt = runToEnd(ex, Op.caller(Command.write(MacCommands.OSASCRIPT, "-e",
+                    "do shell script \"/bin/sh " + path + "\" with administrator privileges without altering line endings").withTimeout(Duration.ofHours(1))));
+            runToEnd(ex, Op.caller(MacCommands.removeTree(dir.stdout().strip())));
             if (!failed(prompt)) {
-                return new ScriptOutcome(true, Integer.MAX_VALUE, null, false);
+                return new ScriptOutcome(true, Integer.MAX_VALUE, null, false, false);
             }
-            String stderr = prompt.result() == null ? "" : prompt.result().stderr();
+            if (prompt.result() == null) {
+                // killed at its timeout: the script may have got anywhere
+                return new ScriptOutcome(false, 0, describeFailure(prompt), false, true);
+            }
+            String stderr = prompt.result().stderr();
             if (stderr.contains("User canceled. (-128)")) {
-                return new ScriptOutcome(false, 0, "the administrator prompt was cancelled, so nothing was changed", true);
+                return new ScriptOutcome(false, 0, "the administrator prompt was cancelled, so nothing was changed", true, false);
             }
             int completed = (int) stderr.lines().filter(l -> l.contains("cagent: done ")).count();
-            return new ScriptOutcome(false, completed, describeFailure(prompt), false);
+            return new ScriptOutcome(false, completed, describeFailure(prompt), false, false);
         }
     }
 }

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Runs ops through the runner with the resolved privilege, and keeps count: every process
  * started and which were writes. A command that cannot end normally (timeout, start failure)
- * becomes an {@link OpFailedException} carrying what is known.
+ * becomes an {@link OpFailedException} carrying what is known, or for a read a
+ * {@link MachineReadException}. An interrupt is passed on, with the thread's flag set.
  */
 final class Executor {
 
@@ -83,6 +84,9 @@ final class Executor {
             log.warn("{}", done);
             executed.add(done);
             listener.commandFinished(done);
+            if (!command.isWrite()) {
+                throw new MachineReadException("could not read the machine: " + Engine.describeFailure(done), e);
+            }
             throw new OpFailedException(done, e);
         }
         log.debug("{}", done);
