@@ -206,7 +206,7 @@ public final class ExecCommandRunner implements CommandRunner {
      * characters up to U+0020) and rewrites backslashes in the program path, and this JVM can
      * only pass characters its native encoding holds.
      */
-    private void checkPassable(Command command) {
+    void checkPassable(Command command) {
         Objects.requireNonNull(command, "command");
         if (command.program().indexOf('\\') >= 0) {
             throw new IllegalArgumentException("program " + Texts.visible(command.program())
