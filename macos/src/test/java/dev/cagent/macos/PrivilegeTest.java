@@ -60,7 +60,10 @@ class PrivilegeTest {
         FakeMac mac = FakeMac.stock();
         MacOsBackend backend = SeedPlans.backend(mac);
 
-        assertEquals("/usr/bin/sudo -n -- " + DSCL_CREATE, createLine(backend.preview(plan)));
+        Preview preview = backend.preview(plan);
+        assertEquals("/usr/bin/sudo -n -- " + DSCL_CREATE, createLine(preview));
+        assertTrue(preview.script().contains("' | /usr/bin/tee /Users/alice/.zshrc.cagent-new >/dev/null\n"),
+                () -> "alice's own file needs no sudo: " + preview.script());
         ApplyReport report = backend.apply(plan);
 
         assertTrue(report.succeeded(), report::toString);
@@ -160,6 +163,8 @@ class PrivilegeTest {
         MacOsBackend backend = SeedPlans.backend(mac, Privilege.adminPrompt());
         Preview preview = backend.preview(plan);
         assertEquals(DSCL_CREATE, createLine(preview), "the script runs as root: no sudo for root's writes");
+        assertTrue(preview.script().contains("' | /usr/bin/sudo -n -u alice -- /usr/bin/tee /Users/alice/.zshrc.cagent-new >/dev/null\n"),
+                () -> "the human's own file is written as the human: " + preview.script());
         mac.clearRecorded();
 
         ApplyReport report = backend.apply(plan);
