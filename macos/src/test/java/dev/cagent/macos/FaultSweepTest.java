@@ -12,6 +12,8 @@ import dev.cagent.report.VerifyReport;
 import dev.cagent.testkit.FakeMac;
 import dev.cagent.testkit.Fault;
 import dev.cagent.testkit.MacSnapshot;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,14 +25,18 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every write of the seed's corrected plan, failed in turn in each way a Mac fails a command: an
  * exit code with a message, SIP's "Operation not permitted", and a timeout. Apply must stop at
  * that write, say exactly what failed and what had been done, and take back what it changed; with
- * rollback off it must leave the machine for a later apply to converge.
+ * rollback off it must leave the machine for a later apply to converge. Each case has a Mac of
+ * its own, so the cases run in parallel.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class FaultSweepTest {
 
     /** A machine to apply on, arranged the same way every time, and the plan to apply. */
@@ -126,7 +132,7 @@ class FaultSweepTest {
         }
         assertTrue(report.rolledBack(), report::toString);
         assertTrue(report.steps().get(expected.step()).failure().endsWith("\nrolled back: the machine is as it was before this apply"), report::toString);
-        assertEquals(List.of(), before.diff(mac.snapshot()), report::toString);
+        assertSameMachine(before, mac.snapshot(), report);
 
         mac.faults().failWrite(k, kind.fault());
         ApplyReport kept = backend.apply(plan, ApplyOptions.defaults().withoutRollback(), ApplyListener.NONE);
@@ -136,13 +142,19 @@ class FaultSweepTest {
             assertTrue(kept.steps().get(i).outcome() != StepOutcome.ROLLED_BACK, kept::toString);
         }
         if (k > 1) {
-            assertFalse(before.diff(mac.snapshot()).isEmpty(), () -> "without rollback the writes before the failure stay:\n" + kept);
+            assertNotEquals(before, mac.snapshot(), () -> "without rollback the writes before the failure stay:\n" + kept);
         }
 
         ApplyReport again = backend.apply(plan);
         assertTrue(again.succeeded(), again::toString);
         VerifyReport verify = backend.verify(plan);
         assertTrue(verify.isClean(), verify::toString);
+    }
+
+    private static void assertSameMachine(MacSnapshot before, MacSnapshot after, ApplyReport report) {
+        if (!before.equals(after)) {
+            fail("the machine differs from before the apply: " + before.diff(after) + "\n" + report);
+        }
     }
 
     /** Exactly one step failed, the one holding write k; its failure names the command and how it failed; later steps were not reached. */
