@@ -578,8 +578,10 @@ final class Engine {
         try {
             Thread.sleep(readBackPause.toMillis());
         } catch (InterruptedException e) {
+            // like an interrupt during a command: stop at once, no rollback (its commands would be refused anyway)
             Thread.currentThread().interrupt();
-            throw new StepFailure("interrupted while waiting to read back");
+            throw new CancellationException("interrupted while waiting to read back; apply stopped where it was, and its record"
+                    + " on the machine lets a later apply finish or undo take it back");
         }
     }
 

@@ -65,7 +65,8 @@ public final class MacOsBackend implements Backend {
      *         command: apply stops at once, without rollback, with the interrupt flag still set;
      *         the record on the machine lets a later apply finish or undo take it back
      * @throws java.util.concurrent.CancellationException when the thread is interrupted while it
-     *         waits for another operation on the machine; nothing ran, the flag stays set
+     *         waits: for another operation on the machine (nothing ran), or to read a step back
+     *         (as for an interrupted command); the flag stays set
      */
     @Override
     public ApplyReport apply(CagePlan plan, ApplyOptions options, ApplyListener listener) {

@@ -179,6 +179,37 @@ class ConcurrencyTest {
     }
 
     @Test
+    void anApplyInterruptedWhileItWaitsToReadBackStopsAtOnce() throws Exception {
+        // dscl assigns no GeneratedUID here: the read-back of the new account waits for one before cagent sets it
+        FakeMac mac = FakeMac.builder().generatedUidOnCreate(false).build();
+        MacOsBackend patient = MacOsBackend.on(mac).readBack(3, Duration.ofMinutes(5)).build();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicBoolean flagAfterwards = new AtomicBoolean();
+        Thread applying = new Thread(() -> {
+            try {
+                patient.apply(plan);
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+            flagAfterwards.set(Thread.currentThread().isInterrupted());
+        });
+        applying.start();
+        while (applying.getState() != Thread.State.TIMED_WAITING && applying.getState() != Thread.State.TERMINATED) {
+            Thread.sleep(1);
+        }
+        int recorded = mac.recorded().size();
+        applying.interrupt();
+        applying.join(PATIENCE.toMillis());
+
+        assertInstanceOf(CancellationException.class, thrown.get());
+        assertTrue(thrown.get().getMessage().startsWith("interrupted while waiting to read back"), thrown.get().getMessage());
+        assertTrue(flagAfterwards.get(), "the thread is still interrupted");
+        assertEquals(recorded, mac.recorded().size(), "nothing ran after the interrupt");
+        assertTrue(SeedPlans.backend(mac).apply(plan).succeeded());
+        assertTrue(SeedPlans.backend(mac).verify(plan).isClean());
+    }
+
+    @Test
     void anApplyInterruptedWhileWaitingForAnotherRunsNothing() throws Exception {
         FakeMac mac = FakeMac.stock();
         CountDownLatch holding = new CountDownLatch(1);
