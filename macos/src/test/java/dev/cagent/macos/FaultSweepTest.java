@@ -2,6 +2,7 @@ package dev.cagent.macos;
 
 import dev.cagent.CagePlan;
 import dev.cagent.Secret;
+import dev.cagent.exec.Command;
 import dev.cagent.report.ApplyOptions;
 import dev.cagent.report.ApplyListener;
 import dev.cagent.report.ApplyReport;
@@ -20,7 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,10 +36,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Every write of the seed's corrected plan, failed in turn in each way a Mac fails a command: an
  * exit code with a message, SIP's "Operation not permitted", and a timeout. Apply must stop at
  * that write, say exactly what failed and what had been done, and take back what it changed; with
- * rollback off it must leave the machine for a later apply to converge. Each case has a Mac of
- * its own, so the cases run in parallel.
+ * rollback off it must leave the machine for a later apply to converge. Under the administrator
+ * prompt, every write of the stock apply fails in turn inside the prompted script. Each case has
+ * a Mac of its own, so the cases run in parallel (the class itself runs alone: other classes
+ * capture System.err, where the cases log).
  */
-@Execution(ExecutionMode.CONCURRENT)
 class FaultSweepTest {
 
     /** A machine to apply on, arranged the same way every time, and the plan to apply. */
@@ -111,6 +115,7 @@ class FaultSweepTest {
      * same fault without rollback leaves the failed state, and an apply after it converges.
      */
     @ParameterizedTest(name = "{0}: write {1} fails ({2})")
+    @Execution(ExecutionMode.CONCURRENT)
     @MethodSource("everyWriteAndFault")
     void applyStopsAtTheFailedWriteReportsItAndRollsBack(Scenario scenario, int k, Kind kind, Write expected) {
         FakeMac mac = scenario.machine.get();
@@ -145,10 +150,52 @@ class FaultSweepTest {
             assertNotEquals(before, mac.snapshot(), () -> "without rollback the writes before the failure stay:\n" + kept);
         }
 
-        ApplyReport again = backend.apply(plan);
-        assertTrue(again.succeeded(), again::toString);
-        VerifyReport verify = backend.verify(plan);
-        assertTrue(verify.isClean(), verify::toString);
+        // a faulted command changes nothing whatever the fault, so each kind leaves this same machine: converge once
+        if (kind == Kind.EXIT) {
+            ApplyReport again = backend.apply(plan);
+            assertTrue(again.succeeded(), again::toString);
+            VerifyReport verify = backend.verify(plan);
+            assertTrue(verify.isClean(), verify::toString);
+        }
+    }
+
+    static Stream<Arguments> everyWriteOfTheStockPlan() {
+        List<Write> writes = cleanWrites(Scenario.STOCK);
+        return IntStream.rangeClosed(1, writes.size()).mapToObj(k -> Arguments.of(k, writes.get(k - 1), writes));
+    }
+
+    /** A write as the script runs it: without the sudo that runs it as root outside the script. */
+    private static String bare(Command command) {
+        return command.toShellLine().replaceFirst("^/usr/bin/sudo -n -- ", "");
+    }
+
+    /**
+     * Under the administrator prompt the writes run inside one script: a failure of any of them
+     * ends the script there, and a second prompt takes back what the first one did.
+     */
+    @ParameterizedTest(name = "administrator prompt: write {0} fails")
+    @Execution(ExecutionMode.CONCURRENT)
+    @MethodSource("everyWriteOfTheStockPlan")
+    void underTheAdministratorPromptAFailedWriteIsTakenBackByASecondPrompt(int k, Write expected, List<Write> writes) {
+        FakeMac mac = FakeMac.stock();
+        MacSnapshot before = mac.snapshot();
+        String line = bare(expected.command().command());
+        long occurrence = writes.subList(0, k).stream().filter(w -> bare(w.command().command()).equals(line)).count();
+        AtomicInteger seen = new AtomicInteger();
+        mac.faults().failWhen(c -> c.isWrite() && c.toShellLine().endsWith(line) && seen.incrementAndGet() == occurrence,
+                Fault.exit(1, "injected failure"));
+
+        ApplyReport report = SeedPlans.backend(mac, Privilege.adminPrompt()).apply(Scenario.STOCK.plan.get());
+
+        assertFalse(report.succeeded(), report::toString);
+        assertEquals(1, report.count(StepOutcome.FAILED), report::toString);
+        StepReport failed = report.steps().get(expected.step());
+        assertEquals(StepOutcome.FAILED, failed.outcome(), report::toString);
+        assertTrue(failed.failure().contains("injected failure") && failed.failure().endsWith("rolled back: the machine is as it was before this apply"),
+                report::toString);
+        assertTrue(report.rolledBack(), report::toString);
+        assertEquals(2, mac.recorded().stream().filter(c -> c.argv().get(0).equals("/usr/bin/osascript")).count());
+        assertSameMachine(before, mac.snapshot(), report);
     }
 
     private static void assertSameMachine(MacSnapshot before, MacSnapshot after, ApplyReport report) {
