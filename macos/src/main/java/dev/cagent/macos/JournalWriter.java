@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The writes that keep the journal on the Mac: the root-only state directory when missing (and
+ * The writes that keep the journal on the Mac: the root-owned state directories when missing (and
  * a note that cagent made it), then the new entries appended as JSON lines ({@code tee -a}), one
  * write per step. Rewrites (rollback, a partial undo) replace the file atomically. The context's
  * journal follows what has been recorded.

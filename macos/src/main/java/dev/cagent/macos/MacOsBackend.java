@@ -105,7 +105,7 @@ public final class MacOsBackend implements Backend {
             return this;
         }
 
-        /** Where cagent keeps its root-only record; default {@code /private/var/db/cagent}. */
+        /** Where cagent keeps its record (root-owned, writable by root alone); default {@code /private/var/db/cagent}. */
         public Builder stateDirectory(String path) {
             this.stateDirectory = MacPaths.check("stateDirectory", path);
             return this;
