@@ -104,7 +104,8 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
     public UndoAction undo(Journal.Entry entry, Context ctx) {
         UndoAction file = FileEdits.undo(entry, ctx, text -> {
             try {
-                return ClaudeSettings.parse(text).withoutCagentHook().toJson();
+                ClaudeSettings settings = ClaudeSettings.parse(text);
+                return settings.hasCagentHook() ? settings.withoutCagentHook().toJson() : text; // not rewritten in another layout
             } catch (SettingsParseException e) {
                 return text; // no longer JSON: leave it as the person left it
             }

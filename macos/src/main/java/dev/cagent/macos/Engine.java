@@ -25,6 +25,8 @@ import dev.cagent.report.StepOutcome;
 import dev.cagent.report.StepReport;
 import dev.cagent.report.UndoReport;
 import dev.cagent.report.VerifyReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -56,6 +59,8 @@ final class Engine {
     /** Rights whose ACL grant to anyone makes cagent distrust its record: through them someone else could steer undo. */
     private static final Set<AclRight> MODIFYING_RIGHTS = EnumSet.of(AclRight.WRITE_DATA, AclRight.APPEND_DATA, AclRight.DELETE,
             AclRight.DELETE_CHILD, AclRight.WRITE_ATTRIBUTES, AclRight.WRITE_EXTATTRIBUTES, AclRight.WRITE_SECURITY, AclRight.CHANGE_OWNER);
+
+    private static final Logger log = LoggerFactory.getLogger(MacOsBackend.class);
 
     private static final Map<Object, ReentrantLock> MACHINE_LOCKS = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -86,9 +91,19 @@ final class Engine {
     private record StepPlan(Step step, StepHandler<Step> handler, List<Change> changes, String skipped, List<String> refusals) {
     }
 
+    /**
+     * Runs {@code work} while no other operation of this JVM works on the same machine. Waiting
+     * ends early when the thread is interrupted: then nothing ran, and the flag stays set.
+     */
     private <T> T locked(java.util.function.Supplier<T> work) {
         ReentrantLock lock = MACHINE_LOCKS.computeIfAbsent(runner.machine(), m -> new ReentrantLock());
-        lock.lock();
+        try {
+            lock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for another cagent operation on " + runner.machine()
+                    + " to end; nothing was changed");
+        }
         try {
             return work.get();
         } finally {
@@ -113,15 +128,58 @@ final class Engine {
             resolved = Privilege.alreadyRoot();
         }
         executor.resolve(resolved, uid == 0 ? "root" : new MachineView(executor, RunAs.CALLER).userWithUid(uid).orElse(null));
+        checkRoot(executor, uid);
         return executor;
     }
 
+    /**
+     * Proves that the strategy gets root before anything runs as root, with a harmless
+     * {@code id -u} through it: a sudo that needs a password it cannot ask for (or refuses the
+     * one given) stops cagent here, before any write, with the fix, rather than at the first write.
+     */
+    private static void checkRoot(Executor executor, int uid) {
+        Privilege privilege = executor.privilege();
+        String caller = executor.caller() != null ? executor.caller() : "UID " + uid;
+        if (privilege instanceof Privilege.AlreadyRoot && uid != 0) {
+            throw new PrivilegeException("Privilege.alreadyRoot() was chosen, but cagent runs as " + caller
+                    + ": run it as root (e.g. sudo java ...), or choose Privilege.auto() or Privilege.sudoNonInteractive()");
+        }
+        if (!(privilege instanceof Privilege.SudoNonInteractive || privilege instanceof Privilege.SudoWithPassword)) {
+            return;
+        }
+        ExecutedCommand check;
+        try {
+            check = executor.run(Op.root(MacCommands.idUser()));
+        } catch (MachineReadException e) {
+            throw new PrivilegeException("could not get root through " + privilege + ": " + e.getMessage() + "; nothing was changed");
+        }
+        CommandResult result = check.result();
+        if (result.exitCode() == 0 && result.stdout().strip().equals("0")) {
+            return;
+        }
+        String said = result.stderr().strip().replace("\n", " ");
+        if (said.contains("a password is required")) {
+            throw new PrivilegeException(privilege instanceof Privilege.SudoNonInteractive
+                    ? "sudo -n found no valid sudo ticket for " + caller + " (" + said + "), so nothing was changed: run `sudo -v` in a terminal"
+                    + " first and apply within a few minutes, or choose Privilege.sudoWithPassword(...) or Privilege.adminPrompt()"
+                    : "sudo asked " + caller + " for a password it did not get (" + said + "), so nothing was changed");
+        }
+        if (said.contains("incorrect password")) {
+            throw new PrivilegeException("sudo refused the password given with Privilege.sudoWithPassword(...) for " + caller + " (" + said
+                    + "), so nothing was changed: give " + caller + "'s own login password");
+        }
+        if (said.contains("sudoers")) {
+            throw new PrivilegeException(caller + " may not use sudo (" + said + "), so nothing was changed: run cagent as an administrator or as root");
+        }
+        throw new PrivilegeException("could not get root through " + privilege + ": " + describeFailure(check) + "; nothing was changed");
+    }
+
     private Session open(CagePlan plan, ApplyListener listener) {
-        Executor executor = executor(listener);
-        boolean adminPrompt = executor.privilege() instanceof Privilege.AdminPrompt;
-        if (adminPrompt && plan.user().password() instanceof Password.Given) {
+        if (privilege instanceof Privilege.AdminPrompt && plan.user().password() instanceof Password.Given) {
             throw new PlanRefusedException(List.of("the administrator prompt cannot carry the agent's password safely: use noPassword() (recommended) or a sudo strategy"));
         }
+        Executor executor = executor(listener);
+        boolean adminPrompt = executor.privilege() instanceof Privilege.AdminPrompt;
         MachineView view = new MachineView(executor, adminPrompt ? RunAs.CALLER : RunAs.ROOT);
         StateFiles state = new StateFiles(stateRoot, plan.agent());
         Context ctx = new Context(plan, view, Journal.empty(plan.agent()), state);
@@ -214,12 +272,21 @@ final class Engine {
             List<String> planned = new ArrayList<>();
             s.steps().forEach(sp -> sp.changes().forEach(c -> planned.add(sp.step().describe() + ": " + c.summary())));
             int writes = sections.stream().mapToInt(sec -> sec.ops().size()).sum();
-            String header = "cagent: " + writes + " write(s) to cage " + plan.agent() + " (" + s.executor().privilege() + ").\n"
-                    + (refusals.isEmpty() && !s.lint().isBlocking() ? "Review, then run from / (createhomedir needs it): cd / && sh THIS-FILE"
-                    : "apply would refuse this plan; do not run this script:\n  " + String.join("\n  ", concat(refusals, blockingReasons(s.lint()))));
-            String script = ScriptRenderer.render(header, sections, op -> Privilege.wrap(s.executor().privilege(), op, s.executor().caller(), s.adminPrompt()), false);
-            return new Preview(script, planned, s.lint(), refusals, writes);
+            return new Preview(writeScript(s, sections, concat(refusals, blockingReasons(s.lint()))), planned, s.lint(), refusals, writes);
         });
+    }
+
+    /**
+     * The write phase as a script: what preview shows and, under the administrator prompt,
+     * exactly what the prompt runs (with a progress line after each write).
+     */
+    private static String writeScript(Session s, List<ScriptRenderer.Section> sections, List<String> refusals) {
+        int writes = sections.stream().mapToInt(sec -> sec.ops().size()).sum();
+        String header = "cagent: " + writes + " write(s) to cage " + s.ctx().agent() + " (" + s.executor().privilege() + ").\n"
+                + (!refusals.isEmpty() ? "apply would refuse this plan; do not run this script:\n  " + String.join("\n  ", refusals)
+                : s.adminPrompt() ? "apply runs exactly this script as root, after one administrator prompt"
+                : "Review, then run from / (createhomedir needs it): cd / && sh THIS-FILE");
+        return ScriptRenderer.render(header, sections, op -> Privilege.wrap(s.executor().privilege(), op, s.executor().caller(), s.adminPrompt()), s.adminPrompt());
     }
 
     /** The whole write phase as sections: per changed step, the journal record then the writes. */
@@ -246,7 +313,24 @@ final class Engine {
 
     // ------------------------------------------------------------------ apply
 
+    /** Applies and logs the report (every text in it is free of secrets), or why nothing was changed. */
     ApplyReport apply(CagePlan plan, ApplyOptions options, ApplyListener listener) {
+        ApplyReport report;
+        try {
+            report = applyChecked(plan, options, listener);
+        } catch (PlanRefusedException | PrivilegeException e) {
+            log.warn("apply for {} changed nothing: {}", plan.agent(), e.getMessage());
+            throw e;
+        }
+        if (report.succeeded()) {
+            log.info("apply for {}:\n{}", plan.agent(), report);
+        } else {
+            log.warn("apply for {} failed:\n{}", plan.agent(), report);
+        }
+        return report;
+    }
+
+    private ApplyReport applyChecked(CagePlan plan, ApplyOptions options, ApplyListener listener) {
         LintReport pure = plan.lint();
         if (pure.isBlocking()) {
             throw new PlanRefusedException(blockingReasons(pure));
@@ -306,7 +390,8 @@ final class Engine {
                                     + String.join("; ", changes.stream().map(Change::summary).toList()));
                         }
                         List<Journal.Entry> entries = entries(changes);
-                        runEntries.addAll(entries.stream().filter(e -> s.ctx().journal().entries().stream().noneMatch(e::sameChangeAs)).toList());
+                        // also entries an earlier run recorded: this run's writes make them true again, so rollback takes them back
+                        entries.stream().filter(e -> runEntries.stream().noneMatch(e::sameChangeAs)).forEach(runEntries::add);
                         writeAll(journal.record(entries));
                         for (Change change : changes) {
                             writeAll(change.writes());
@@ -315,7 +400,7 @@ final class Engine {
                         changes = readBack(sp, attempt + 1);
                     }
                     reports.add(report(new StepReport(sp.step(), StepOutcome.CHANGED, done, ex.since(mark), null)));
-                } catch (StepFailure | Executor.OpFailedException | MachineView.ProbeException e) {
+                } catch (StepFailure | Executor.OpFailedException | MachineReadException e) {
                     reports.add(report(new StepReport(sp.step(), StepOutcome.FAILED, done, ex.since(mark), e.getMessage())));
                     failed = true;
                 }
@@ -424,6 +509,7 @@ final class Engine {
         }
 
         ApplyReport run() {
+            Journal before = s.ctx().journal();
             List<ScriptRenderer.Section> sections = sections(s);
             List<StepReport> reports = new ArrayList<>();
             Executor ex = s.executor();
@@ -434,13 +520,12 @@ final class Engine {
                 return new ApplyReport(reports, s.lint(), ex.processes(), ex.writes(), false);
             }
             int mark = ex.mark();
-            String script = ScriptRenderer.render("cagent apply for " + s.ctx().agent(), sections,
-                    op -> Privilege.wrap(ex.privilege(), op, ex.caller(), true), true);
-            ScriptOutcome outcome = AdminPrompt.run(ex, script);
+            ScriptOutcome outcome = AdminPrompt.run(ex, writeScript(s, sections, List.of()));
             int opsBefore = 0;
             int sectionIndex = 0;
             boolean failed = !outcome.succeeded();
             List<Change> stillDiffering = new ArrayList<>();
+            List<Journal.Entry> reached = new ArrayList<>();
             for (StepPlan sp : s.steps()) {
                 if (sp.skipped() != null || sp.changes().isEmpty()) {
                     reports.add(new StepReport(sp.step(), sp.skipped() != null ? StepOutcome.SKIPPED : StepOutcome.UNCHANGED,
@@ -452,9 +537,13 @@ final class Engine {
                 List<String> summaries = sp.changes().stream().map(Change::summary).toList();
                 if (failed && outcome.completed() < opsAfter) {
                     StepOutcome o = outcome.completed() >= opsBefore ? StepOutcome.FAILED : StepOutcome.NOT_REACHED;
+                    if (o == StepOutcome.FAILED || outcome.progressUnknown()) {
+                        reached.addAll(entries(sp.changes()));
+                    }
                     reports.add(new StepReport(sp.step(), o, List.of(), o == StepOutcome.FAILED ? ex.since(mark) : List.of(),
                             o == StepOutcome.FAILED ? outcome.failure() : null));
                 } else {
+                    reached.addAll(entries(sp.changes()));
                     s.ctx().view().forget();
                     s.ctx().startPass();
                     List<Change> left = sp.handler().diff(sp.step(), s.ctx());
@@ -468,27 +557,24 @@ final class Engine {
             reports.forEach(listener::stepFinished);
             boolean anyFailure = failed || !stillDiffering.isEmpty();
             boolean rolledBack = false;
-            if (anyFailure && options.rollbackOnFailure()) {
-                rolledBack = rollBack(reports);
+            // a cancelled prompt ran nothing: there is nothing to take back, and no second prompt to ask for
+            if (anyFailure && options.rollbackOnFailure() && !outcome.cancelled()) {
+                rolledBack = rollBack(reports, reached, before);
             }
             return new ApplyReport(reports, s.lint(), ex.processes(), ex.writes(), rolledBack);
         }
 
         /** A second script, after a second prompt, that takes back what the first one did. */
-        private boolean rollBack(List<StepReport> reports) {
+        private boolean rollBack(List<StepReport> reports, List<Journal.Entry> reached, Journal before) {
             Context ctx = s.ctx();
             ctx.view().forget();
-            Journal now = loadJournal(ctx.view(), ctx.state(), ctx.agent());
-            List<Journal.Entry> runEntries = now.entries().stream().filter(e -> ctx.journal().entries().stream().noneMatch(e::sameChangeAs)).toList();
             List<Op> ops = new ArrayList<>();
-            List<Journal.Entry> reversed = new ArrayList<>(runEntries);
+            List<Journal.Entry> reversed = new ArrayList<>(reached);
             Collections.reverse(reversed);
             for (Journal.Entry entry : reversed) {
-                if (!entry.kind().equals(STATE_CREATED)) {
-                    ops.addAll(handlerForKind(entry.kind()).undo(entry, ctx).writes());
-                }
+                ops.addAll(handlerForKind(entry.kind()).undo(entry, ctx).writes());
             }
-            ops.addAll(new JournalWriter(ctx).restore(ctx.journal()));
+            ops.addAll(new JournalWriter(ctx).restore(before));
             String script = ScriptRenderer.render("cagent rollback for " + ctx.agent(), List.of(new ScriptRenderer.Section("take back this apply", List.of(), ops)),
                     op -> Privilege.wrap(s.executor().privilege(), op, s.executor().caller(), true), true);
             ScriptOutcome outcome = AdminPrompt.run(s.executor(), script);
@@ -496,6 +582,10 @@ final class Engine {
                 StepReport r = reports.get(i);
                 if (r.outcome() == StepOutcome.CHANGED && outcome.succeeded()) {
                     reports.set(i, new StepReport(r.step(), StepOutcome.ROLLED_BACK, r.changes(), r.commands(), null));
+                } else if (r.outcome() == StepOutcome.FAILED) {
+                    String note = outcome.succeeded() ? "\nrolled back: the machine is as it was before this apply"
+                            : "\nrollback incomplete, fix by hand: " + outcome.failure();
+                    reports.set(i, new StepReport(r.step(), StepOutcome.FAILED, r.changes(), r.commands(), r.failure() + note));
                 }
             }
             return outcome.succeeded();
@@ -503,7 +593,7 @@ final class Engine {
     }
 
     /** What an administrator-prompt script did: how many writes completed, and why it stopped. */
-    record ScriptOutcome(boolean succeeded, int completed, String failure) {
+    record ScriptOutcome(boolean succeeded, int completed, String failure, boolean cancelled, boolean progressUnknown) {
     }
 
     private void pause() {
@@ -513,8 +603,10 @@ final class Engine {
         try {
             Thread.sleep(readBackPause.toMillis());
         } catch (InterruptedException e) {
+            // like an interrupt during a command: stop at once, no rollback (its commands would be refused anyway)
             Thread.currentThread().interrupt();
-            throw new StepFailure("interrupted while waiting to read back");
+            throw new CancellationException("interrupted while waiting to read back; apply stopped where it was, and its record"
+                    + " on the machine lets a later apply finish or undo take it back");
         }
     }
 
@@ -539,6 +631,16 @@ final class Engine {
     // ------------------------------------------------------------------ undo
 
     UndoReport undo(String agent) {
+        UndoReport report = undoChecked(agent);
+        if (report.succeeded()) {
+            log.info("undo for {}:\n{}", agent, report);
+        } else {
+            log.warn("undo for {} failed:\n{}", agent, report);
+        }
+        return report;
+    }
+
+    private UndoReport undoChecked(String agent) {
         dev.cagent.Names.checkShortName("agent", agent);
         return locked(() -> {
             Executor ex = executor(ApplyListener.NONE);
@@ -573,7 +675,7 @@ final class Engine {
                     batch.addAll(action.writes());
                 } else {
                     for (Op op : action.writes()) {
-                        ExecutedCommand done = ex.run(op);
+                        ExecutedCommand done = runToEnd(ex, op);
                         if (failed(done)) {
                             failures.add(done);
                             break;
@@ -598,7 +700,7 @@ final class Engine {
                 }
             } else {
                 for (Op op : finish) {
-                    ExecutedCommand done = ex.run(op);
+                    ExecutedCommand done = runToEnd(ex, op);
                     if (failed(done)) {
                         failures.add(done);
                     }
@@ -646,6 +748,15 @@ final class Engine {
 
     // ------------------------------------------------------------------ shared
 
+    /** Runs a write; one that timed out or could not start is returned as failed, like a non-zero exit. */
+    private static ExecutedCommand runToEnd(Executor ex, Op op) {
+        try {
+            return ex.run(op);
+        } catch (Executor.OpFailedException e) {
+            return e.executed();
+        }
+    }
+
     /** A write failed: a non-zero exit, or a {@code DS Error} from dscl's stdin mode, which always exits 0. */
     static boolean failed(ExecutedCommand done) {
         if (done.result() == null || done.result().exitCode() != 0) {
@@ -684,22 +795,29 @@ final class Engine {
         static ScriptOutcome run(Executor ex, String script) {
             CommandResult dir = ex.runCommand(Command.read(MacCommands.MKTEMP, "-d", "-t", "cagent")).result();
             if (dir == null || dir.exitCode() != 0) {
-                return new ScriptOutcome(false, 0, "could not make a private temporary directory: " + (dir == null ? "" : dir.stderr().strip()));
+                return new ScriptOutcome(false, 0, "could not make a private temporary directory: " + (dir == null ? "" : dir.stderr().strip()), false, false);
             }
             String path = dir.stdout().strip() + "/apply.sh";
-            ExecutedCommand written = ex.runCommand(MacCommands.writeFile(path, script));
+            ExecutedCommand written = runToEnd(ex, Op.caller(MacCommands.writeFile(path, script)));
             if (failed(written)) {
-                return new ScriptOutcome(false, 0, describeFailure(written));
+                return new ScriptOutcome(false, 0, describeFailure(written), false, false);
             }
-            ExecutedCommand prompt = ex.runCommand(Command.write(MacCommands.OSASCRIPT, "-e",
-                    "do shell script \"/bin/sh " + path + "\" with administrator privileges without altering line endings").withTimeout(Duration.ofHours(1)));
-            ex.runCommand(MacCommands.removeTree(dir.stdout().strip()));
+            ExecutedCommand prompt = runToEnd(ex, Op.caller(Command.write(MacCommands.OSASCRIPT, "-e",
+                    "do shell script \"/bin/sh " + path + "\" with administrator privileges without altering line endings").withTimeout(Duration.ofHours(1))));
+            runToEnd(ex, Op.caller(MacCommands.removeTree(dir.stdout().strip())));
             if (!failed(prompt)) {
-                return new ScriptOutcome(true, Integer.MAX_VALUE, null);
+                return new ScriptOutcome(true, Integer.MAX_VALUE, null, false, false);
             }
-            String stderr = prompt.result() == null ? "" : prompt.result().stderr();
+            if (prompt.result() == null) {
+                // killed at its timeout: the script may have got anywhere
+                return new ScriptOutcome(false, 0, describeFailure(prompt), false, true);
+            }
+            String stderr = prompt.result().stderr();
+            if (stderr.contains("User canceled. (-128)")) {
+                return new ScriptOutcome(false, 0, "the administrator prompt was cancelled, so nothing was changed", true, false);
+            }
             int completed = (int) stderr.lines().filter(l -> l.contains("cagent: done ")).count();
-            return new ScriptOutcome(false, completed, describeFailure(prompt));
+            return new ScriptOutcome(false, completed, describeFailure(prompt), false, false);
         }
     }
 }

@@ -75,6 +75,14 @@ public final class ExecCommandRunner implements CommandRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ExecCommandRunner.class);
 
+    /** Every runner of this JVM reaches the same machine: this one. */
+    private static final Object LOCAL_MACHINE = new Object() {
+        @Override
+        public String toString() {
+            return "this Mac";
+        }
+    };
+
     private final int outputLimit;
     private final Charset processEncoding;
 
@@ -99,6 +107,12 @@ public final class ExecCommandRunner implements CommandRunner {
     private static Charset nativeEncoding() {
         String name = System.getProperty("sun.jnu.encoding");
         return name != null && Charset.isSupported(name) ? Charset.forName(name) : Charset.defaultCharset();
+    }
+
+    /** One value for every runner: backends built on different runners still serialise their applies to this Mac. */
+    @Override
+    public Object machine() {
+        return LOCAL_MACHINE;
     }
 
     @Override
@@ -196,7 +210,7 @@ public final class ExecCommandRunner implements CommandRunner {
      * characters up to U+0020) and rewrites backslashes in the program path, and this JVM can
      * only pass characters its native encoding holds.
      */
-    private void checkPassable(Command command) {
+    void checkPassable(Command command) {
         Objects.requireNonNull(command, "command");
         if (command.program().indexOf('\\') >= 0) {
             throw new IllegalArgumentException("program " + Texts.visible(command.program())

@@ -7,6 +7,8 @@ import dev.cagent.exec.CommandResult;
 import dev.cagent.exec.CommandRunner;
 import dev.cagent.report.ApplyListener;
 import dev.cagent.report.ExecutedCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +16,12 @@ import java.util.List;
 /**
  * Runs ops through the runner with the resolved privilege, and keeps count: every process
  * started and which were writes. A command that cannot end normally (timeout, start failure)
- * becomes an {@link OpFailedException} carrying what is known.
+ * becomes an {@link OpFailedException} carrying what is known, or for a read a
+ * {@link MachineReadException}. An interrupt is passed on, with the thread's flag set.
  */
 final class Executor {
+
+    private static final Logger log = LoggerFactory.getLogger(MacOsBackend.class);
 
     private final CommandRunner runner;
     private Privilege privilege;
@@ -75,14 +80,26 @@ final class Executor {
             Thread.currentThread().interrupt();
             throw e;
         } catch (CommandException e) {
-            done = new ExecutedCommand(command, null, e.getMessage());
+            done = new ExecutedCommand(command, null, reason(e));
+            log.warn("{}", done);
             executed.add(done);
             listener.commandFinished(done);
+            if (!command.isWrite()) {
+                throw new MachineReadException("could not read the machine: " + Engine.describeFailure(done), e);
+            }
             throw new OpFailedException(done, e);
         }
+        log.debug("{}", done);
         executed.add(done);
         listener.commandFinished(done);
         return done;
+    }
+
+    /** Why the command did not end normally, without the command line the exception's message ends with. */
+    private static String reason(CommandException e) {
+        String message = e.getMessage();
+        String suffix = ": " + e.command().toShellLine();
+        return message.endsWith(suffix) ? message.substring(0, message.length() - suffix.length()) : message;
     }
 
     /** Runs a read and returns its result; the caller decides what a non-zero exit means. */
@@ -112,7 +129,7 @@ final class Executor {
         private final transient ExecutedCommand executed;
 
         OpFailedException(ExecutedCommand executed, Throwable cause) {
-            super(executed.failure(), cause);
+            super(Engine.describeFailure(executed), cause);
             this.executed = executed;
         }
 

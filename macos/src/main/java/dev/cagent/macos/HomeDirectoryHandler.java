@@ -17,7 +17,7 @@ import java.util.Set;
  * {@code /}), then owner and mode are set explicitly; because createhomedir has been seen to do
  * nothing and still exit 0, the read-back decides, and a second attempt falls back to
  * {@code mkdir} + {@code chown}. An existing home gets owner and mode converged, old values kept
- * for undo. Undo removes a home cagent created, unless the shared workspace inside it holds files:
+ * for undo (also on a home cagent made, so that a failed apply rolls back exactly). Undo removes a home cagent created, unless the shared workspace inside it holds files:
  * then it is kept and the report says so.
  */
 final class HomeDirectoryHandler implements StepHandler<HomeDirectory> {
@@ -64,17 +64,16 @@ final class HomeDirectoryHandler implements StepHandler<HomeDirectory> {
                     + ", not a directory: move it away or plan another home");
             return List.of();
         }
-        boolean ours = ctx.journal().has(CREATED, e -> e.get("path").equals(home.path()));
         List<Change> changes = new ArrayList<>();
         if (entry.uid() != ctx.ids().uid() || entry.gid() != ctx.ids().primaryGid()) {
             changes.add(new Change("owner of " + home.path(), home.owner() + ":" + group, entry.user() + ":" + entry.group(),
                     List.of(Op.root(MacCommands.chown(home.owner(), group, List.of(home.path())))),
-                    ours ? List.of() : List.of(Journal.Entry.of(OWNER_CHANGED, "path", home.path(), "owner", entry.user(), "group", entry.group()))));
+                    List.of(Journal.Entry.of(OWNER_CHANGED, "path", home.path(), "owner", entry.user(), "group", entry.group()))));
         }
         if (entry.mode() != home.mode()) {
             changes.add(new Change("mode of " + home.path(), mode(home.mode()), mode(entry.mode()),
                     List.of(Op.root(MacCommands.chmod(home.mode(), List.of(home.path())))),
-                    ours ? List.of() : List.of(Journal.Entry.of(MODE_CHANGED, "path", home.path(), "mode", mode(entry.mode())))));
+                    List.of(Journal.Entry.of(MODE_CHANGED, "path", home.path(), "mode", mode(entry.mode())))));
         }
         return changes;
     }

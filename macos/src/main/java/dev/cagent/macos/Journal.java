@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.reflect.TypeToken;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,8 @@ final class Journal {
     record Entry(String kind, Map<String, String> fields, List<String> items) {
         Entry {
             Objects.requireNonNull(kind, "kind");
-            fields = Map.copyOf(fields);
+            // in the order given (or read): a rewritten journal then reads byte for byte as written
+            fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
             items = List.copyOf(items);
         }
 

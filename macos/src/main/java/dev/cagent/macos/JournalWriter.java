@@ -1,15 +1,21 @@
 package dev.cagent.macos;
 
+import dev.cagent.macos.parse.StatEntry;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The writes that keep the journal on the Mac: the root-only state directory when missing (and
+ * The writes that keep the journal on the Mac: the root-owned state directories when missing (and
  * a note that cagent made it), then the new entries appended as JSON lines ({@code tee -a}), one
  * write per step. Rewrites (rollback, a partial undo) replace the file atomically. The context's
  * journal follows what has been recorded.
  */
 final class JournalWriter {
+
+    /** What {@code tee -a} makes as root (umask 022); a rewrite of an existing journal keeps the file's mode. */
+    private static final int NEW_JOURNAL_MODE = 0644;
 
     private final Context ctx;
     private boolean directoriesReady;
@@ -21,19 +27,16 @@ final class JournalWriter {
     /** Appends {@code entries} ahead of the writes they describe; nothing when all are recorded already. */
     List<Op> record(List<Journal.Entry> entries) {
         Journal before = ctx.journal();
-        Journal next = before.plus(entries);
-        if (next.entries().size() == before.entries().size()) {
+        if (before.plus(entries).entries().size() == before.entries().size()) {
             return List.of();
         }
-        List<Journal.Entry> added = next.entries().subList(before.entries().size(), next.entries().size());
         List<Op> ops = new ArrayList<>();
-        boolean fresh = prepareDirectories(ops);
-        String text = Journal.lines(added);
-        if (fresh) {
-            Journal.Entry created = ctx.journal().entries().get(0);
-            text = next.headerLine() + Journal.lines(List.of(created)) + text;
-            next = next.withFirst(created);
-        }
+        boolean newFile = !directoriesReady && ctx.view().stat(ctx.state().journal()).isEmpty();
+        prepareDirectories(ops);
+        Journal start = ctx.journal();
+        Journal next = start.plus(entries);
+        // a journal file starts with its header; later appends add only the new entries
+        String text = newFile ? next.text() : Journal.lines(next.entries().subList(start.entries().size(), next.entries().size()));
         ops.add(Op.root(MacCommands.appendToFile(ctx.state().journal(), text)));
         ctx.journal(next);
         return ops;
@@ -42,40 +45,39 @@ final class JournalWriter {
     /** Writes {@code journal} as the whole record, atomically, making the state directories first when needed. */
     List<Op> write(Journal journal) {
         List<Op> ops = new ArrayList<>();
-        Journal next = journal;
-        if (prepareDirectories(ops)) {
-            next = next.withFirst(ctx.journal().entries().get(0));
-        }
-        ops.addAll(FileEdits.replace(ctx.state().journal(), "root", 0600, next.text()));
+        Journal next = prepareDirectories(ops).map(journal::withFirst).orElse(journal);
+        int mode = ctx.view().stat(ctx.state().journal()).map(StatEntry::mode).orElse(NEW_JOURNAL_MODE);
+        ops.addAll(FileEdits.replace(ctx.state().journal(), "root", mode, next.text()));
         ctx.journal(next);
         return ops;
     }
 
     /**
-     * Adds the mkdir writes the state directories still need. Returns true when the agent's
-     * directory is new: then the context's journal starts with a {@code state.created} entry
-     * that the caller must write first.
+     * Adds the mkdir writes the state directories still need. When the agent's directory is new,
+     * puts a {@code state.created} note in front of the context's journal and returns it: the
+     * caller must write it first.
      */
-    private boolean prepareDirectories(List<Op> ops) {
+    private Optional<Journal.Entry> prepareDirectories(List<Op> ops) {
         StateFiles state = ctx.state();
-        boolean fresh = false;
+        Optional<Journal.Entry> created = Optional.empty();
         if (!directoriesReady) {
             boolean rootMissing = ctx.view().stat(state.root()).isEmpty();
             boolean agentMissing = ctx.view().stat(state.agentDirectory()).isEmpty();
             if (rootMissing) {
-                ops.add(Op.root(MacCommands.mkdir(state.root(), 0700)));
+                ops.add(Op.root(MacCommands.mkdir(state.root(), StateFiles.RECORD_DIRECTORY_MODE)));
             }
             if (agentMissing) {
-                ops.add(Op.root(MacCommands.mkdir(state.agentDirectory(), 0700)));
-                ctx.journal(ctx.journal().withFirst(Journal.Entry.of(Engine.STATE_CREATED, "root", Boolean.toString(rootMissing))));
-                fresh = true;
+                ops.add(Op.root(MacCommands.mkdir(state.agentDirectory(), StateFiles.RECORD_DIRECTORY_MODE)));
+                created = Optional.of(Journal.Entry.of(Engine.STATE_CREATED, "root", Boolean.toString(rootMissing)));
+                ctx.journal(ctx.journal().withFirst(created.get()));
             }
             if (agentMissing || ctx.view().stat(state.backups()).isEmpty()) {
-                ops.add(Op.root(MacCommands.mkdir(state.backups(), 0700)));
+                ops.add(Op.root(MacCommands.mkdir(state.backups(), StateFiles.BACKUP_DIRECTORY_MODE)));
+                ops.add(Op.root(MacCommands.chown("root", StateFiles.BACKUP_GROUP, List.of(state.backups()))));
             }
             directoriesReady = true;
         }
-        return fresh;
+        return created;
     }
 
     /**
@@ -91,8 +93,13 @@ final class JournalWriter {
         if (ctx.journal().isEmpty()) {
             return ops;
         }
-        ops.add(Op.root(MacCommands.removeTree(ctx.state().agentDirectory())));
-        if (rootCreated) {
+        // the run may have stopped before making them
+        ctx.view().wantStat(ctx.state().root());
+        ctx.view().wantStat(ctx.state().agentDirectory());
+        if (ctx.view().stat(ctx.state().agentDirectory()).isPresent()) {
+            ops.add(Op.root(MacCommands.removeTree(ctx.state().agentDirectory())));
+        }
+        if (rootCreated && ctx.view().stat(ctx.state().root()).isPresent()) {
             ops.add(Op.root(MacCommands.removeDirectory(ctx.state().root())));
         }
         ctx.journal(before);

@@ -51,6 +51,23 @@ public final class MacOsBackend implements Backend {
         return engine.preview(Objects.requireNonNull(plan, "plan"));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A failed write stops apply at that step; the report names the command and how it failed
+     * (exit code and stderr, or that it timed out and was killed) and, by default, everything this
+     * run changed has been taken back. Two applies on one machine from this JVM run one after the
+     * other.
+     *
+     * @throws PrivilegeException before any write, when the {@link Privilege} strategy cannot get root
+     * @throws MachineReadException before any write, when the machine cannot be read
+     * @throws dev.cagent.exec.CommandInterruptedException when the thread is interrupted during a
+     *         command: apply stops at once, without rollback, with the interrupt flag still set;
+     *         the record on the machine lets a later apply finish or undo take it back
+     * @throws java.util.concurrent.CancellationException when the thread is interrupted while it
+     *         waits: for another operation on the machine (nothing ran), or to read a step back
+     *         (as for an interrupted command); the flag stays set
+     */
     @Override
     public ApplyReport apply(CagePlan plan, ApplyOptions options, ApplyListener listener) {
         return engine.apply(Objects.requireNonNull(plan, "plan"), Objects.requireNonNull(options, "options"), Objects.requireNonNull(listener, "listener"));
@@ -88,7 +105,7 @@ public final class MacOsBackend implements Backend {
             return this;
         }
 
-        /** Where cagent keeps its root-only record; default {@code /private/var/db/cagent}. */
+        /** Where cagent keeps its record (root-owned, writable by root alone); default {@code /private/var/db/cagent}. */
         public Builder stateDirectory(String path) {
             this.stateDirectory = MacPaths.check("stateDirectory", path);
             return this;

@@ -266,10 +266,10 @@ final class MachineView {
     }
 
     /** A read-only command failed in a way that is not "missing": the probe cannot go on. */
-    static final class ProbeException extends RuntimeException {
+    static final class ProbeException extends MachineReadException {
         ProbeException(Op op, CommandResult result) {
             super("could not read the machine: " + op.command().toShellLine() + " exited " + result.exitCode()
-                    + (result.stderr().isBlank() ? "" : ": " + result.stderr().strip()));
+                    + (result.stderr().isBlank() ? "" : ": " + result.stderr().strip()), null);
         }
     }
 }

@@ -8,12 +8,28 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Where cagent keeps what it must remember on the Mac: root-owned, mode 0700, out of the
- * agent's reach. {@code ROOT/AGENT/journal.jsonl} and {@code ROOT/AGENT/backups/}.
+ * Where cagent keeps what it must remember on the Mac: root-owned, writable by root alone, out
+ * of the agent's reach. {@code ROOT/AGENT/journal.jsonl} and {@code ROOT/AGENT/backups/}.
  */
 record StateFiles(String root, String agent) {
 
     static final String DEFAULT_ROOT = "/private/var/db/cagent";
+
+    /**
+     * The record is readable by everyone (it holds paths, names and digests, nothing secret):
+     * under the administrator prompt cagent reads the machine without privilege, and must still
+     * find what earlier applies did.
+     */
+    static final int RECORD_DIRECTORY_MODE = 0755;
+
+    /**
+     * Backups are copies of files other accounts may not read: written by root alone, readable
+     * by administrators (who could read the originals through sudo anyway), so that a rollback
+     * or undo under the administrator prompt can read what it must put back. New backups take the
+     * directory's group, as files on macOS do.
+     */
+    static final int BACKUP_DIRECTORY_MODE = 0750;
+    static final String BACKUP_GROUP = "admin";
 
     StateFiles {
         MacPaths.check("state directory", root);

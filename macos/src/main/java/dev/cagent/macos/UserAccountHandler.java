@@ -20,8 +20,9 @@ import java.util.UUID;
  * {@code dscl . -create} attribute by attribute and the password (if any) fed on dscl's standard
  * input; the GeneratedUID is read back and set when dscl did not assign one. An account cagent
  * did not create is adopted only if its UID, primary group and home match the plan; its other
- * attributes are converged and their old values kept for undo. Undo deletes an account cagent
- * created and restores the attributes it changed on one it did not.
+ * attributes are converged and their old values kept for undo. Old values are kept on an account
+ * cagent created too: a failed apply rolls back to exactly what was there before it. Undo deletes
+ * an account cagent created and restores the attributes it changed on one it did not.
  */
 final class UserAccountHandler implements StepHandler<UserAccount> {
 
@@ -78,7 +79,7 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
                 return;
             }
             changes.add(new Change(key, value, actualText, List.of(Op.root(MacCommands.setAttribute(path, key, value))),
-                    ours ? List.of() : List.of(attributeEntry(user.name(), key, actual))));
+                    List.of(attributeEntry(user.name(), key, actual))));
         });
         if (existing.values("GeneratedUID").isEmpty()) {
             String uuid = UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
@@ -120,7 +121,7 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
                 return Optional.empty(); // cagent cannot read a password back; it sets one only where there is none
             }
             return Optional.of(new Change("password", "set", "none", List.of(Op.root(MacCommands.setPassword(user.name(), given.secret()))),
-                    ours ? List.of() : List.of(Journal.Entry.of(PASSWORD_SET, "user", user.name()))));
+                    List.of(Journal.Entry.of(PASSWORD_SET, "user", user.name()))));
         }
         if (hasPassword) {
             if (!ours) {
@@ -133,7 +134,7 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
         if (!existing.values("Password").equals(List.of("*"))) {
             List<String> old = existing.values("Password");
             return Optional.of(new Change("Password", "*", old.isEmpty() ? "missing" : "set", List.of(Op.root(MacCommands.setAttribute(path, "Password", "*"))),
-                    ours ? List.of() : List.of(attributeEntry(user.name(), "Password", old))));
+                    List.of(attributeEntry(user.name(), "Password", old))));
         }
         return Optional.empty();
     }

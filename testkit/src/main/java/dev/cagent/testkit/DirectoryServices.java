@@ -159,20 +159,25 @@ final class DirectoryServices {
     }
 
     static OptionalInt number(Map<String, List<String>> record, String key) {
-        Optional<String> value = first(record, key);
-        if (value.isEmpty()) {
+        return number(record.get(fullKey(key)));
+    }
+
+    private static OptionalInt number(List<String> values) {
+        if (values == null || values.isEmpty()) {
             return OptionalInt.empty();
         }
         try {
-            return OptionalInt.of(Integer.parseInt(value.get().trim()));
+            return OptionalInt.of(Integer.parseInt(values.get(0).trim()));
         } catch (NumberFormatException e) {
             return OptionalInt.empty();
         }
     }
 
     private Optional<String> nameById(Kind kind, String key, int id) {
+        // every ls and stat line names owner and group: look the key up once, not once per record
+        String full = fullKey(key);
         for (Map.Entry<String, TreeMap<String, List<String>>> e : records.get(kind).entrySet()) {
-            OptionalInt value = number(e.getValue(), key);
+            OptionalInt value = number(e.getValue().get(full));
             if (value.isPresent() && value.getAsInt() == id) {
                 return Optional.of(e.getKey());
             }
@@ -213,9 +218,11 @@ final class DirectoryServices {
 
     /** What {@code ls -le} prints for a principal: {@code user:NAME}, {@code group:NAME}, or the bare UUID. */
     String principalName(String uuid) {
+        String full = fullKey("GeneratedUID");
         for (Kind kind : Kind.values()) {
             for (Map.Entry<String, TreeMap<String, List<String>>> e : records.get(kind).entrySet()) {
-                if (first(e.getValue(), "GeneratedUID").filter(uuid::equals).isPresent()) {
+                List<String> values = e.getValue().get(full);
+                if (values != null && !values.isEmpty() && values.get(0).equals(uuid)) {
                     return (kind == Kind.USERS ? "user:" : "group:") + e.getKey();
                 }
             }

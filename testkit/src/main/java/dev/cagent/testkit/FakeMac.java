@@ -183,6 +183,12 @@ public final class FakeMac implements CommandRunner {
                     return launch(user, command);
                 }
             }
+
+            /** The same Mac: backends serialise their changes per machine, whoever runs the commands. */
+            @Override
+            public Object machine() {
+                return mac;
+            }
         };
     }
 

@@ -538,8 +538,9 @@ final class FileCommands {
 
     /**
      * {@code mktemp -d -t PREFIX}: a {@code 0700} directory {@code PREFIX.XXXXXXXX} in the
-     * user's own temporary folder under {@code /private/var/folders/zz}, which is made on first use
-     * (launchd makes it on a real Mac). Names come from a fixed seed, so runs are reproducible.
+     * user's own temporary folder under {@code /private/var/folders/zz}. The stock Mac has the
+     * folders of root and the human, as launchd makes them; another user's is made on first use.
+     * Names come from a fixed seed, so runs are reproducible.
      */
     Outcome mktemp(Proc process, List<String> argv) {
         if (argv.size() != 4 || !argv.get(1).equals("-d") || !argv.get(2).equals("-t") || !argv.get(3).matches("[A-Za-z0-9_.-]+")) {
@@ -555,7 +556,7 @@ final class FileCommands {
             name = argv.get(3) + "." + suffix;
         } while (temp.children.containsKey(name));
         files().create(process, temp, name, FileInfo.Type.DIRECTORY, 0700, null);
-        return Outcome.ok("/private/var/folders/zz/" + folderName(process) + "/T/" + name + "\n");
+        return Outcome.ok("/private/var/folders/zz/" + folderName(process.user()) + "/T/" + name + "\n");
     }
 
     private Node userTemporaryFolder(Proc process) {
@@ -563,18 +564,18 @@ final class FileCommands {
         Node zz = folders.children.computeIfAbsent("zz", k -> Node.directory(0, 0, 0755));
         int gid = machine.directory.record(DirectoryServices.Kind.USERS, process.user())
                 .map(r -> DirectoryServices.number(r, "PrimaryGroupID").orElse(0)).orElse(0);
-        Node own = zz.children.computeIfAbsent(folderName(process), k -> Node.directory(process.uid(), gid, 0755));
+        Node own = zz.children.computeIfAbsent(folderName(process.user()), k -> Node.directory(process.uid(), gid, 0755));
         return own.children.computeIfAbsent("T", k -> Node.directory(process.uid(), gid, 0700));
     }
 
     /** root's folder has its well-known name; others get a stable one derived from the user's name, shaped like Apple's. */
-    private static String folderName(Proc process) {
-        if (process.isRoot()) {
+    static String folderName(String user) {
+        if (user.equals("root")) {
             return ROOT_TEMP_FOLDER;
         }
         byte[] digest;
         try {
-            digest = java.security.MessageDigest.getInstance("SHA-256").digest(process.user().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest = java.security.MessageDigest.getInstance("SHA-256").digest(user.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }

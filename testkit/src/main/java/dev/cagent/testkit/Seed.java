@@ -352,6 +352,7 @@ final class Seed {
         dir("/private/var", 0, 0, 0755);
         dir("/private/var/db", 0, 0, 0755);
         dir("/private/var/folders", 0, 0, 0755);
+        dir("/private/var/folders/zz", 0, 0, 0755);
         dir("/private/var/run", 0, 1, 0775);
         dir("/private/var/root", 0, 0, 0700);
         dir("/private/var/empty", 0, 0, 0755);
@@ -372,5 +373,14 @@ final class Seed {
         file(h + "/.ssh/id_ed25519", uid, 20, 0600,
                 "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n");
         file(h + "/Documents/notes.txt", uid, 20, 0644, "Shopping: milk, coffee\n");
+        // launchd makes the temporary folders of root and of the logged-in human at boot and login
+        temporaryFolder("root", 0, 0);
+        temporaryFolder(human, uid, 20);
+    }
+
+    private void temporaryFolder(String user, int uid, int gid) {
+        String folder = "/private/var/folders/zz/" + FileCommands.folderName(user);
+        dir(folder, uid, gid, 0755);
+        dir(folder + "/T", uid, gid, 0700);
     }
 }

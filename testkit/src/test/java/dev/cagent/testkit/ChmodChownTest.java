@@ -87,6 +87,23 @@ class ChmodChownTest {
     }
 
     @Test
+    void removeTakesOneEntryAndPrefersTheExactMatch() {
+        String directories = "group:collabo allow list,add_file,search,delete,directory_inherit";
+        String files = "group:collabo allow list,add_file,file_inherit,directory_inherit,only_inherit";
+        assertOk(write(mac, CHMOD, "+a", directories, "/private/tmp/w"));
+        assertOk(write(mac, CHMOD, "+a", files, "/private/tmp/w"));
+        assertOk(write(mac, CHMOD, "-a", directories, "/private/tmp/w"));
+        assertEquals(List.of(files), acl("/private/tmp/w"), "the other entry's rights are a subset, yet it stays");
+        assertOk(write(mac, CHMOD, "-a", files, "/private/tmp/w"));
+        assertEquals(List.of(), acl("/private/tmp/w"));
+
+        assertOk(write(mac, CHMOD, "+a", directories, "/private/tmp/w"));
+        assertOk(write(mac, CHMOD, "+a", files, "/private/tmp/w"));
+        assertOk(write(mac, CHMOD, "-a", "group:collabo allow add_file", "/private/tmp/w"));
+        assertEquals(1, acl("/private/tmp/w").stream().filter(a -> a.contains("add_file")).count(), "no exact match: one entry loses the right");
+    }
+
+    @Test
     void aNameThatDoesNotResolveIsRefused() {
         assertResult(1, "", "chmod: Unable to translate 'nobody2' to a UUID\n", write(mac, CHMOD, "+a", "nobody2 deny list", "/private/tmp/w"));
         assertResult(1, "", "chmod: Unable to translate 'collabo' to a UUID\n", write(mac, CHMOD, "+a", "user:collabo deny list", "/private/tmp/w"));
