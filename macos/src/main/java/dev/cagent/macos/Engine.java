@@ -111,7 +111,12 @@ final class Engine {
         }
     }
 
-    private Executor executor(ApplyListener listener) {
+    /**
+     * Finds out who runs cagent, resolves the privilege strategy, proves it gets root, and returns
+     * the view every read of this operation goes through (the account list read to name the
+     * caller is kept, not read again).
+     */
+    private MachineView connect(ApplyListener listener) {
         Privilege resolved = privilege;
         Executor executor = new Executor(runner, null, null, listener);
         CommandResult id = executor.read(Op.caller(MacCommands.idUser()));
@@ -127,9 +132,11 @@ final class Engine {
             // sudo never asks root for a password: the password line would reach the command's input
             resolved = Privilege.alreadyRoot();
         }
-        executor.resolve(resolved, uid == 0 ? "root" : new MachineView(executor, RunAs.CALLER).userWithUid(uid).orElse(null));
+        MachineView callerView = new MachineView(executor, RunAs.CALLER);
+        executor.resolve(resolved, uid == 0 ? "root" : callerView.userWithUid(uid).orElse(null));
         checkRoot(executor, uid);
-        return executor;
+        // under the administrator prompt only the writes are privileged: reads keep the caller's rights
+        return resolved instanceof Privilege.AdminPrompt ? callerView : callerView.readingFilesAs(RunAs.ROOT);
     }
 
     /**
@@ -178,9 +185,9 @@ final class Engine {
         if (privilege instanceof Privilege.AdminPrompt && plan.user().password() instanceof Password.Given) {
             throw new PlanRefusedException(List.of("the administrator prompt cannot carry the agent's password safely: use noPassword() (recommended) or a sudo strategy"));
         }
-        Executor executor = executor(listener);
+        MachineView view = connect(listener);
+        Executor executor = view.executor();
         boolean adminPrompt = executor.privilege() instanceof Privilege.AdminPrompt;
-        MachineView view = new MachineView(executor, adminPrompt ? RunAs.CALLER : RunAs.ROOT);
         StateFiles state = new StateFiles(stateRoot, plan.agent());
         Context ctx = new Context(plan, view, Journal.empty(plan.agent()), state);
         for (Step step : plan.steps()) {
@@ -643,8 +650,8 @@ final class Engine {
     private UndoReport undoChecked(String agent) {
         dev.cagent.Names.checkShortName("agent", agent);
         return locked(() -> {
-            Executor ex = executor(ApplyListener.NONE);
-            MachineView view = new MachineView(ex, ex.privilege() instanceof Privilege.AdminPrompt ? RunAs.CALLER : RunAs.ROOT);
+            MachineView view = connect(ApplyListener.NONE);
+            Executor ex = view.executor();
             StateFiles state = new StateFiles(stateRoot, agent);
             Journal journal = loadJournal(view, state, agent);
             if (journal.isEmpty()) {

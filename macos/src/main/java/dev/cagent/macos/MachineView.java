@@ -53,6 +53,14 @@ final class MachineView {
         return executor;
     }
 
+    /** A view that reads files with {@code reader}'s rights and keeps what this one read of Directory Services. */
+    MachineView readingFilesAs(RunAs reader) {
+        MachineView view = new MachineView(executor, reader);
+        view.userIds = userIds;
+        view.groupIds = groupIds;
+        return view;
+    }
+
     /** Drops everything read so far, so the next question reads the machine again. */
     void forget() {
         userIds = null;

@@ -219,7 +219,8 @@ class ConvergenceTest {
 
         List<RecordedCommand> recorded = mac.recorded();
         assertEquals(List.of(), lines(writes(mac)));
-        assertTrue(recorded.size() <= 14, "the probe runs few processes:\n" + String.join("\n", lines(recorded)));
+        assertTrue(recorded.size() <= 15, "the probe runs few processes:\n" + String.join("\n", lines(recorded)));
+        assertEquals(1, recorded.stream().filter(c -> c.toString().equals("/usr/bin/dscl . -list /Users UniqueID")).count(), "the account list is read once");
         assertEquals(recorded.size(), second.processes());
         assertTrue(recorded.stream().noneMatch(c -> c.argv().contains("/usr/bin/dscacheutil")), "nothing to flush after no write");
         List<RecordedCommand> listings = recorded.stream().filter(c -> unwrapped(c).get(0).equals("/bin/ls")).toList();

@@ -123,7 +123,7 @@ class ShellUmaskTest {
         assertEquals(original, coop.mac.readFile(backup));
         FileInfo info = coop.mac.fileInfo(backup).orElseThrow();
         assertEquals("root", info.owner());
-        assertEquals(0700, coop.mac.fileInfo(STATE).orElseThrow().mode() & 0777);
+        assertEquals(0750, coop.mac.fileInfo(STATE + "/backups").orElseThrow().mode() & 0777);
         assertFalse(coop.mac.canAccess(HUMAN, backup, dev.cagent.testkit.Access.READ) && coop.mac.canAccess(AGENT, backup, dev.cagent.testkit.Access.READ));
         assertFalse(coop.mac.canAccess(AGENT, backup, dev.cagent.testkit.Access.READ));
         coop.undo();

@@ -252,7 +252,7 @@ class UndoTest {
         UndoReport undo = backend.undo("meeseeks");
 
         assertTrue(undo.succeeded(), undo::toString);
-        assertEquals("/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 /Users/alice", writes(mac).get(0).toString(),
+        assertEquals("/usr/bin/sudo -n -- /bin/chmod -h '-a#' 0 /Users/alice", writes(mac).get(0).toString(),
                 "chmod -a by text would strip list from the inheritable entry as well");
         assertSameState(before, mac.snapshot());
     }
@@ -279,7 +279,7 @@ class UndoTest {
 
         assertTrue(undo.succeeded(), undo::toString);
         assertEquals(List.of(
-                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 /Users/alice/Projects",
+                "/usr/bin/sudo -n -- /bin/chmod -h '-a#' 0 /Users/alice/Projects",
                 "/usr/bin/sudo -n -- /bin/chmod -h '+a#' 0 'user:meeseeks deny delete' /Users/alice/Projects"),
                 lines(writes(mac).subList(0, 2)));
         assertSameState(before, mac.snapshot());

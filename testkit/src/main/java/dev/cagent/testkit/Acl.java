@@ -166,46 +166,34 @@ final class Acl {
     }
 
     /**
-     * {@code chmod -a}, as file_cmds' chmod does it: of the entries with the same principal and
-     * kind, one that matches exactly (same rights and flags) is removed; when none does, the last
-     * of them loses the listed rights and flags (and is removed when no right is left). One entry
-     * at most changes, so removing one of two entries that differ only in flags leaves the other.
-     * Empty when nothing had the same principal and kind.
+     * {@code chmod -a}, as file_cmds' {@code modify_acl} does it: EVERY entry with the same principal
+     * and kind either matches exactly (same rights and flags: removed) or loses the listed rights
+     * and flags (removed when no right is left). Empty when nothing had the same principal and kind.
      */
     static Optional<List<Ace>> remove(List<Ace> acl, Ace entry) {
-        int exact = -1;
-        int partial = -1;
-        for (int i = 0; i < acl.size() && exact < 0; i++) {
-            Ace existing = acl.get(i);
-            if (existing.sameTarget(entry)) {
-                if (existing.rights().equals(entry.rights()) && existing.sameFlags(entry)) {
-                    exact = i;
-                } else {
-                    partial = i;
-                }
+        List<Ace> result = new ArrayList<>();
+        boolean matched = false;
+        for (Ace existing : acl) {
+            if (!existing.sameTarget(entry)) {
+                result.add(existing);
+                continue;
             }
+            matched = true;
+            if (existing.rights().equals(entry.rights()) && existing.sameFlags(entry)) {
+                continue;
+            }
+            Set<AclRight> rights = EnumSet.noneOf(AclRight.class);
+            rights.addAll(existing.rights());
+            rights.removeAll(entry.rights());
+            if (rights.isEmpty()) {
+                continue;
+            }
+            Set<Ace.Flag> flags = EnumSet.noneOf(Ace.Flag.class);
+            flags.addAll(existing.flags());
+            flags.removeAll(entry.flags());
+            result.add(new Ace(existing.principal(), existing.allow(), rights, flags, existing.inherited() && !entry.inherited()));
         }
-        if (exact < 0 && partial < 0) {
-            return Optional.empty();
-        }
-        List<Ace> result = new ArrayList<>(acl);
-        if (exact >= 0) {
-            result.remove(exact);
-            return Optional.of(result);
-        }
-        Ace existing = acl.get(partial);
-        Set<AclRight> rights = EnumSet.noneOf(AclRight.class);
-        rights.addAll(existing.rights());
-        rights.removeAll(entry.rights());
-        if (rights.isEmpty()) {
-            result.remove(partial);
-            return Optional.of(result);
-        }
-        Set<Ace.Flag> flags = EnumSet.noneOf(Ace.Flag.class);
-        flags.addAll(existing.flags());
-        flags.removeAll(entry.flags());
-        result.set(partial, new Ace(existing.principal(), existing.allow(), rights, flags, existing.inherited() && !entry.inherited()));
-        return Optional.of(result);
+        return matched ? Optional.of(result) : Optional.empty();
     }
 
     /**

@@ -87,20 +87,20 @@ class ChmodChownTest {
     }
 
     @Test
-    void removeTakesOneEntryAndPrefersTheExactMatch() {
+    void removeByTextEditsEveryEntryOfThatPrincipalAndKind() {
+        // file_cmds' modify_acl walks the whole ACL: an exact match goes, every partial match loses the rights
         String directories = "group:collabo allow list,add_file,search,delete,directory_inherit";
         String files = "group:collabo allow list,add_file,file_inherit,directory_inherit,only_inherit";
         assertOk(write(mac, CHMOD, "+a", directories, "/private/tmp/w"));
         assertOk(write(mac, CHMOD, "+a", files, "/private/tmp/w"));
         assertOk(write(mac, CHMOD, "-a", directories, "/private/tmp/w"));
-        assertEquals(List.of(files), acl("/private/tmp/w"), "the other entry's rights are a subset, yet it stays");
-        assertOk(write(mac, CHMOD, "-a", files, "/private/tmp/w"));
-        assertEquals(List.of(), acl("/private/tmp/w"));
+        assertEquals(List.of(), acl("/private/tmp/w"), "the other entry loses list and add_file too, and with no right left it goes");
 
         assertOk(write(mac, CHMOD, "+a", directories, "/private/tmp/w"));
         assertOk(write(mac, CHMOD, "+a", files, "/private/tmp/w"));
         assertOk(write(mac, CHMOD, "-a", "group:collabo allow add_file", "/private/tmp/w"));
-        assertEquals(1, acl("/private/tmp/w").stream().filter(a -> a.contains("add_file")).count(), "no exact match: one entry loses the right");
+        assertEquals(0, acl("/private/tmp/w").stream().filter(a -> a.contains("add_file")).count(), "both entries lose the right");
+        assertEquals(2, acl("/private/tmp/w").size());
     }
 
     @Test
