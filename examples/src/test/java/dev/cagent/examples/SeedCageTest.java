@@ -158,8 +158,8 @@ class SeedCageTest {
 
     @Test
     void filesEitherSideCreatesStayEditableByTheOther() {
-        assertTrue(section(9).lines().anyMatch(l -> l.contains("alice can edit it: yes")), section(9));
-        assertTrue(section(9).lines().anyMatch(l -> l.contains("the agent can edit it: yes")), section(9));
+        assertTrue(section(9).lines().anyMatch(l -> l.contains("alice edits it: yes, it now reads 'written by the agent\\nedited by alice\\n'")), section(9));
+        assertTrue(section(9).lines().anyMatch(l -> l.contains("the agent edits it: yes, it now reads 'written by alice\\nedited by the agent\\n'")), section(9));
     }
 
     @Test
