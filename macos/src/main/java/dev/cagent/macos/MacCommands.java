@@ -151,7 +151,15 @@ final class MacCommands {
 
     /** Every entry of a tree with its mode, owner and ACL; symlinks are neither followed nor listed. */
     static Command listTree(String dir) {
-        return Command.read(FIND, "-x", dir, "!", "-type", "l", "-exec", LS, "-led", "{}", "+").withTimeout(TREE_TIMEOUT);
+        return listTree(dir, List.of());
+    }
+
+    /** The entries of a tree that pass {@code test} (find words), with their modes, owners and ACLs; symlinks are never listed nor followed. */
+    static Command listTree(String dir, List<String> test) {
+        List<String> argv = new ArrayList<>(List.of(FIND, "-x", dir, "!", "-type", "l"));
+        argv.addAll(test);
+        argv.addAll(List.of("-exec", LS, "-led", "{}", "+"));
+        return Command.read(argv).withTimeout(TREE_TIMEOUT);
     }
 
     static Command cat(String path) {

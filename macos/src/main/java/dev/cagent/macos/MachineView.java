@@ -39,6 +39,7 @@ final class MachineView {
     private final Map<String, Optional<StatEntry>> stats = new HashMap<>();
     private final Map<String, Optional<String>> files = new HashMap<>();
     private final Map<String, List<LsEntry>> trees = new HashMap<>();
+    private final Map<List<String>, List<LsEntry>> listings = new HashMap<>();
 
     /**
      * @param fileReader whose rights file reads use: root normally; the caller's own under the
@@ -72,6 +73,7 @@ final class MachineView {
         stats.clear();
         files.clear();
         trees.clear();
+        listings.clear();
     }
 
     // --- Directory Services
@@ -215,6 +217,23 @@ final class MachineView {
             }
         }
         return files.get(key);
+    }
+
+    /**
+     * The entries of a tree that pass {@code test} (find words; symlinks are never listed nor
+     * followed), from one {@code find ... -exec ls -led}.
+     */
+    List<LsEntry> listing(String dir, List<String> test) {
+        List<String> key = new ArrayList<>(test);
+        key.add(0, dir);
+        return listings.computeIfAbsent(key, k -> {
+            Op op = new Op(fileReader, MacCommands.listTree(dir, test));
+            CommandResult result = executor.read(op);
+            if (result.exitCode() != 0) {
+                throw new ProbeException(op, result);
+            }
+            return LsParser.parse(result.stdout());
+        });
     }
 
     /** Every entry of a tree (not following symlinks), from one {@code find ... -exec ls -led}. */

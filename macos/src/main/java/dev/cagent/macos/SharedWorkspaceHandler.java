@@ -24,17 +24,24 @@ import java.util.stream.Collectors;
 /**
  * The shared workspace tree.
  *
- * <p>Reads the whole tree with one {@code find -x WS ! -type l -exec ls -led {} +} (modes, owners
- * and ACLs; symlinks neither followed nor listed) and decides which entries differ: owner or group,
- * directory mode, file mode (660, or 770 for files that were executable: no file gains an execute
- * bit), and the two inheritable group entries on directories. Files with several names (hard
- * links) are left alone: another name may lie outside the tree. Each kind of difference is fixed
- * by one {@code find} whose predicates select exactly those entries, so a correct tree costs one
- * read and nothing is ever followed through a symbolic link. Once the agent's account exists, the
- * actions run with {@code -execdir}, inside each entry's own directory, so that no path through a
- * directory the agent could swap meanwhile is resolved; on the apply that creates the account,
- * when no process of the agent's can exist, they take the paths in batches ({@code -exec}), about
- * as fast as the seed's own {@code chown -R} on a large existing tree.
+ * <p>What "shared" means for each entry: the group is the collaboration group; the owner is the
+ * agent or a member of the group (the human keeps her own files; anyone else's become the
+ * agent's); the group can use every directory and edit every file, by its mode bits or by an
+ * inheritable group entry; and every directory carries the two inheritable group entries, so
+ * new files stay shared whatever their creator's umask. The workspace directory itself is exactly
+ * the agent's, with the planned mode. A file that is not shareable gets mode 660, or 770 when it
+ * had an execute bit: no file gains one. Files with several names (hard links) are left alone:
+ * another name may lie outside the tree. A tree in daily use, with files both sides made since,
+ * therefore needs nothing, and verify reports nothing.
+ *
+ * <p>Reading costs one {@code find -x WS ! -type l ( -type d -o SUSPECT ) -exec ls -led {} +}:
+ * every directory (for its entries) and only the files some test marks as possibly unshared, so a
+ * correct tree of any size is read quickly. Root changes ownership only through {@code find}s
+ * whose predicates select exactly the entries decided here, with {@code -execdir} (inside each
+ * entry's directory, so no path through a directory the agent could swap meanwhile is resolved),
+ * or, on the apply that creates the agent's account, when no process of the agent's can exist,
+ * with {@code -exec} in batches. Modes and entries are then set by path with the rights of each
+ * entry's owner, who could change them anyway: a symlink swapped in costs root nothing.
  *
  * <p>What it changes is kept in the journal entry by entry, so undo restores each old owner and
  * mode and removes the entries it added and every inherited copy of them (by index: removing by
@@ -110,78 +117,105 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             ctx.refuse("workspace " + ws.path() + " exists but is a " + stat.get().type().toString().toLowerCase() + ": give a directory");
             return List.of();
         }
-        Offenders offenders = Offenders.of(ws, ctx.view().tree(ws.path()));
-        if (offenders.isEmpty()) {
+        Set<String> owners = keepers(ws, ctx);
+        // find refuses a test that names an account or group that does not exist yet (first apply): then read all
+        boolean namesExist = ctx.view().groupIds().containsKey(ws.group()) && owners.stream().allMatch(ctx.view().userIds()::containsKey);
+        Repairs repairs = Repairs.of(ws, owners, namesExist ? ctx.view().listing(ws.path(), suspects(ws, owners)) : ctx.view().tree(ws.path()));
+        if (repairs.isEmpty()) {
             return List.of();
         }
-        return List.of(new Change("workspace tree " + ws.path(), "owner " + owner + ", directories " + Modes.octal(ws.directoryMode())
-                + ", files " + Modes.octal(ws.fileMode()) + "/" + Modes.octal(ws.executableFileMode()) + (ws.inheritableGroupAccess() ? ", inheritable group entries" : ""),
-                offenders.describe(), offenders.writes(ws, ctx.view().user(ws.owner()).isEmpty()),
-                List.of(Journal.Entry.of(TREE, "path", ws.path(), "group", ws.group()).withItems(offenders.journalItems(ws, ctx.view().tree(ws.path()))))));
+        return List.of(new Change("workspace tree " + ws.path(), "shared: group " + ws.group() + " on every entry, owned by "
+                + String.join(" or ", owners) + ", every directory usable and every file editable by the group"
+                + (ws.inheritableGroupAccess() ? ", inheritable group entries on every directory" : ""),
+                repairs.describe(), repairs.writes(ws, owners, ctx.view().user(ws.owner()).isEmpty()),
+                List.of(Journal.Entry.of(TREE, "path", ws.path(), "group", ws.group()).withItems(repairs.journalItems()))));
+    }
+
+    /** The accounts whose entries keep their owner: the agent and the collaboration group's members. */
+    private static Set<String> keepers(SharedWorkspace ws, Context ctx) {
+        Set<String> owners = new java.util.LinkedHashSet<>();
+        owners.add(ws.owner());
+        ctx.collaborationGroup().ifPresent(g -> owners.addAll(g.members()));
+        return owners;
     }
 
     /**
-     * Which entries of the tree differ from the plan, by kind of difference; {@code setidCleared}
-     * are those whose mode only the chown changes (it drops setuid and setgid), which undo must
-     * put back all the same.
+     * The find test for what the probe lists: every directory, and every file that some bit marks
+     * as possibly not shared (several names, another group, an owner outside the group, or no
+     * group read and write in the mode, which an inheritable entry may still grant).
      */
-    private record Offenders(List<LsEntry> owners, List<LsEntry> directories, List<LsEntry> plainFiles,
-                             List<LsEntry> executables, List<LsEntry> withoutEntries, List<LsEntry> setidCleared,
-                             List<LsEntry> severalNames) {
+    private static List<String> suspects(SharedWorkspace ws, Set<String> owners) {
+        List<String> words = new ArrayList<>(List.of("(", "-type", "d", "-o", "-links", "+1", "-o", "!", "-group", ws.group(), "-o", "("));
+        owners.forEach(o -> words.addAll(List.of("!", "-user", o)));
+        words.addAll(List.of(")", "-o", "!", "-perm", "-0060", ")"));
+        return words;
+    }
 
-        static Offenders of(SharedWorkspace ws, List<LsEntry> tree) {
-            List<LsEntry> owners = new ArrayList<>();
-            List<LsEntry> dirs = new ArrayList<>();
-            List<LsEntry> plain = new ArrayList<>();
-            List<LsEntry> exec = new ArrayList<>();
-            List<LsEntry> aces = new ArrayList<>();
-            List<LsEntry> setidCleared = new ArrayList<>();
-            List<LsEntry> severalNames = new ArrayList<>();
-            for (LsEntry e : tree) {
+    /** What must change in the tree, entry by entry, and how. */
+    private record Repairs(String root, List<LsEntry> rootOwner, List<LsEntry> outsiders, List<LsEntry> otherGroup,
+                           Map<LsEntry, Integer> modes, List<LsEntry> setidCleared, List<LsEntry> withoutDirectoryEntry,
+                           List<LsEntry> withoutFileEntry, List<LsEntry> severalNames, Map<String, String> ownerAfter) {
+
+        static Repairs of(SharedWorkspace ws, Set<String> keepers, List<LsEntry> listing) {
+            Repairs r = new Repairs(ws.path(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>(), new ArrayList<>(),
+                    new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
+            for (LsEntry e : listing) {
                 if (e.isSymlink()) {
                     continue;
                 }
                 if (hasOtherNames(e)) {
-                    severalNames.add(e);
+                    r.severalNames.add(e);
                     continue;
                 }
-                boolean ownerChanges = !e.owner().equals(ws.owner()) || !e.group().equals(ws.group());
+                boolean isRoot = e.path().equals(ws.path());
+                String owner = isRoot || !keepers.contains(e.owner()) ? ws.owner() : e.owner();
+                boolean ownerChanges = !owner.equals(e.owner()) || !e.group().equals(ws.group());
                 if (ownerChanges) {
-                    owners.add(e);
+                    (isRoot ? r.rootOwner : !owner.equals(e.owner()) ? r.outsiders : r.otherGroup).add(e);
                 }
-                // the chown clears setuid and setgid (XNU does so even for root), so such a mode must be set again
-                int modeAfterChown = ownerChanges ? e.mode() & ~SETID : e.mode();
-                boolean modeFixed = false;
-                if (e.isDirectory()) {
-                    if (modeAfterChown != ws.directoryMode()) {
-                        dirs.add(e);
-                        modeFixed = true;
-                    }
-                    if (ws.inheritableGroupAccess() && !(holds(e, directoryEntry(ws.group())) && holds(e, fileEntry(ws.group())))) {
-                        aces.add(e);
-                    }
-                } else if (e.type() == '-' && modeAfterChown != ws.fileMode() && modeAfterChown != ws.executableFileMode()) {
-                    (Modes.anyExecute(e.mode()) ? exec : plain).add(e);
-                    modeFixed = true;
+                r.ownerAfter.put(e.path(), owner);
+                // a change of owner or group clears setuid and setgid (XNU does so even for root)
+                int mode = ownerChanges ? e.mode() & ~SETID : e.mode();
+                Integer wanted = null;
+                if (isRoot) {
+                    wanted = mode == ws.directoryMode() ? null : ws.directoryMode();
+                } else if (e.isDirectory()) {
+                    wanted = groupMay(e, mode, ws.group(), 070, DIRECTORY_USE) ? null : ws.directoryMode();
+                } else if (e.isRegularFile()) {
+                    wanted = groupMay(e, mode, ws.group(), 060, FILE_EDIT) ? null : Modes.anyExecute(e.mode()) ? ws.executableFileMode() : ws.fileMode();
                 }
-                if (modeAfterChown != e.mode() && !modeFixed) {
-                    setidCleared.add(e);
+                if (wanted != null) {
+                    r.modes.put(e, wanted);
+                } else if (mode != e.mode()) {
+                    r.setidCleared.add(e);
+                }
+                if (e.isDirectory() && ws.inheritableGroupAccess()) {
+                    if (!holds(e, directoryEntry(ws.group()))) {
+                        r.withoutDirectoryEntry.add(e);
+                    }
+                    if (!holds(e, fileEntry(ws.group()))) {
+                        r.withoutFileEntry.add(e);
+                    }
                 }
             }
-            return new Offenders(owners, dirs, plain, exec, aces, setidCleared, severalNames);
+            return r;
         }
 
         boolean isEmpty() {
-            return owners.isEmpty() && directories.isEmpty() && plainFiles.isEmpty() && executables.isEmpty() && withoutEntries.isEmpty();
+            return rootOwner.isEmpty() && outsiders.isEmpty() && otherGroup.isEmpty() && modes.isEmpty()
+                    && withoutDirectoryEntry.isEmpty() && withoutFileEntry.isEmpty();
         }
 
         String describe() {
             List<String> parts = new ArrayList<>();
-            count(parts, owners, "with another owner or group");
-            count(parts, directories, "directories with another mode");
-            count(parts, plainFiles, "files with another mode");
-            count(parts, executables, "executable files with another mode");
-            count(parts, withoutEntries, "directories without the inheritable group entries");
+            count(parts, rootOwner, "the workspace itself with another owner or group");
+            count(parts, outsiders, "owned outside the group");
+            count(parts, otherGroup, "with another group");
+            count(parts, modes.keySet().stream().filter(e -> !e.path().equals(root)).filter(LsEntry::isDirectory).toList(), "directories the group cannot use");
+            count(parts, modes.keySet().stream().filter(e -> e.path().equals(root)).toList(), "the workspace itself with another mode");
+            count(parts, modes.keySet().stream().filter(e -> !e.isDirectory()).toList(), "files the group cannot edit");
+            count(parts, withoutDirectoryEntry, "directories without the inheritable entry for directories");
+            count(parts, withoutFileEntry, "directories without the inheritable entry for files");
             count(parts, severalNames, "files with several names (hard links), left as they are");
             return String.join(", ", parts);
         }
@@ -193,73 +227,85 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         }
 
         /**
-         * A find per kind of difference, whose predicates pick exactly the entries counted above:
-         * owners first (a chown clears setuid and setgid), then directory modes, then file modes
-         * (plain and executable in one walk), then the two entries on every directory (one walk).
-         * While the agent's account does not exist yet, no process of it can rearrange the tree, so
-         * the actions take as many paths at once as argv holds; afterwards each runs inside every
-         * directory holding matches, one process per directory.
+         * Root first, and only through finds whose predicates pick exactly the entries decided
+         * above (the workspace directory itself by its path, with {@code -h}): an owner outside
+         * the group becomes the agent; a member's entry only gets the group. Then, by path, with
+         * each entry's (new) owner's rights: modes, and the two inheritable entries.
          */
-        List<Op> writes(SharedWorkspace ws, boolean agentNotCreatedYet) {
+        List<Op> writes(SharedWorkspace ws, Set<String> keepers, boolean agentNotCreatedYet) {
             MacCommands.FindAction exec = agentNotCreatedYet ? MacCommands.FindAction.IN_BATCHES : MacCommands.FindAction.IN_EACH_DIRECTORY;
-            List<List<String>> expressions = new ArrayList<>();
-            String file = Modes.octal(ws.fileMode());
-            String exe = Modes.octal(ws.executableFileMode());
-            if (!owners.isEmpty()) {
-                expressions.add(concat(List.of("!", "-type", "l", "(", "-type", "d", "-o", "-links", "1", ")",
-                                "(", "!", "-user", ws.owner(), "-o", "!", "-group", ws.group(), ")"),
-                        exec.run(MacCommands.CHOWN, "-h", ws.owner() + ":" + ws.group())));
+            List<Op> writes = new ArrayList<>();
+            List<String> single = List.of("!", "-type", "l", "(", "-type", "d", "-o", "-links", "1", ")");
+            if (!rootOwner.isEmpty()) {
+                writes.add(Op.root(MacCommands.chown(ws.owner(), ws.group(), List.of(root))));
             }
-            if (!directories.isEmpty()) {
-                expressions.add(concat(List.of("-type", "d", "!", "-perm", Modes.octal(ws.directoryMode())),
-                        exec.run(MacCommands.CHMOD, "-h", Modes.octal(ws.directoryMode()))));
+            if (!outsiders.isEmpty()) {
+                List<String> expression = new ArrayList<>(single);
+                keepers.forEach(k -> expression.addAll(List.of("!", "-user", k)));
+                expression.addAll(exec.run(MacCommands.CHOWN, "-h", ws.owner() + ":" + ws.group()));
+                writes.add(Op.root(MacCommands.findInTree(root, expression)));
             }
-            if (!plainFiles.isEmpty() || !executables.isEmpty()) {
-                expressions.add(concat(List.of("-type", "f", "-links", "1", "!", "-perm", file, "!", "-perm", exe,
-                                "(", "(", "-perm", "-0100", "-o", "-perm", "-0010", "-o", "-perm", "-0001", ")"),
-                        exec.run(MacCommands.CHMOD, "-h", exe), List.of("-o"), exec.run(MacCommands.CHMOD, "-h", file), List.of(")")));
+            if (!otherGroup.isEmpty()) {
+                List<String> expression = new ArrayList<>(single);
+                expression.addAll(List.of("!", "-group", ws.group()));
+                expression.addAll(exec.run(MacCommands.CHOWN, "-h", ":" + ws.group()));
+                writes.add(Op.root(MacCommands.findInTree(root, expression)));
             }
-            if (!withoutEntries.isEmpty()) {
-                expressions.add(concat(List.of("-type", "d"), exec.run(MacCommands.CHMOD, "-h", "+a", directoryEntry(ws.group()).toChmodText(true)),
-                        exec.run(MacCommands.CHMOD, "-h", "+a", fileEntry(ws.group()).toChmodText(true))));
-            }
-            return expressions.stream().map(e -> Op.root(MacCommands.findInTree(ws.path(), e))).toList();
+            Map<List<Object>, List<String>> byOwnerAndMode = new LinkedHashMap<>();
+            modes.forEach((e, mode) -> byOwnerAndMode.computeIfAbsent(List.of(ownerAfter.get(e.path()), mode), k -> new ArrayList<>()).add(e.path()));
+            byOwnerAndMode.forEach((key, paths) -> batches(paths).forEach(b ->
+                    writes.add(Op.as((String) key.get(0), MacCommands.chmod((Integer) key.get(1), b)))));
+            addEntries(writes, withoutDirectoryEntry, directoryEntry(ws.group()));
+            addEntries(writes, withoutFileEntry, fileEntry(ws.group()));
+            return writes;
         }
 
-        @SafeVarargs
-        private static List<String> concat(List<String>... parts) {
-            List<String> all = new ArrayList<>();
-            for (List<String> part : parts) {
-                all.addAll(part);
-            }
-            return all;
+        private void addEntries(List<Op> writes, List<LsEntry> directories, AclEntry entry) {
+            Map<String, List<String>> byOwner = new LinkedHashMap<>();
+            directories.forEach(e -> byOwner.computeIfAbsent(ownerAfter.get(e.path()), k -> new ArrayList<>()).add(e.path()));
+            byOwner.forEach((owner, paths) -> batches(paths).forEach(b ->
+                    writes.add(Op.as(owner, MacCommands.addAceWithoutFollowing(entry.toChmodText(true), b)))));
         }
 
         /**
-         * What undo needs: each changed entry with its old owner or mode, and, when the entries
-         * are added, every directory the {@code chmod +a} over all directories changes, with
-         * which entry it lacked explicitly ({@code D} for directories', {@code F} for files').
+         * What undo needs: each entry's old owner and group, its old mode where a chmod or a
+         * chown changes it, and which of the two entries it gets ({@code D} for directories',
+         * {@code F} for files').
          */
-        List<String> journalItems(SharedWorkspace ws, List<LsEntry> tree) {
+        List<String> journalItems() {
             List<String> items = new ArrayList<>();
-            owners.forEach(e -> items.add("owner " + e.owner() + ":" + e.group() + " " + e.path()));
-            directories.forEach(e -> items.add("mode " + Modes.octal(e.mode()) + " " + e.path()));
-            plainFiles.forEach(e -> items.add("mode " + Modes.octal(e.mode()) + " " + e.path()));
-            executables.forEach(e -> items.add("mode " + Modes.octal(e.mode()) + " " + e.path()));
-            setidCleared.forEach(e -> items.add("mode " + Modes.octal(e.mode()) + " " + e.path()));
-            if (!withoutEntries.isEmpty()) {
-                for (LsEntry e : tree) {
-                    if (!e.isDirectory()) {
-                        continue;
-                    }
-                    String lacks = (explicitlyHolds(e, directoryEntry(ws.group())) ? "" : "D") + (explicitlyHolds(e, fileEntry(ws.group())) ? "" : "F");
-                    if (!lacks.isEmpty()) {
-                        items.add("acl " + lacks + " " + e.path());
-                    }
-                }
+            for (List<LsEntry> changed : List.of(rootOwner, outsiders, otherGroup)) {
+                changed.forEach(e -> items.add("owner " + e.owner() + ":" + e.group() + " " + e.path()));
             }
+            modes.keySet().forEach(e -> items.add("mode " + Modes.octal(e.mode()) + " " + e.path()));
+            setidCleared.forEach(e -> items.add("mode " + Modes.octal(e.mode()) + " " + e.path()));
+            Map<String, String> lacks = new LinkedHashMap<>();
+            withoutDirectoryEntry.forEach(e -> lacks.merge(e.path(), "D", String::concat));
+            withoutFileEntry.forEach(e -> lacks.merge(e.path(), "F", String::concat));
+            lacks.forEach((path, which) -> items.add("acl " + which + " " + path));
             return items;
         }
+    }
+
+    /** The rights a group needs on a directory to work in it, and on a file to edit it. */
+    private static final Set<AclRight> DIRECTORY_USE = EnumSet.of(AclRight.READ_DATA, AclRight.WRITE_DATA, AclRight.EXECUTE,
+            AclRight.APPEND_DATA, AclRight.DELETE_CHILD);
+    private static final Set<AclRight> FILE_EDIT = EnumSet.of(AclRight.READ_DATA, AclRight.WRITE_DATA);
+
+    /**
+     * True when the group may do what it needs: by its mode bits (the entry's group being the
+     * collaboration group after the repair), or by an allow entry for the group that applies to the
+     * entry itself (set or inherited, not only_inherit) and no deny entry for it taking a right away.
+     */
+    private static boolean groupMay(LsEntry e, int mode, String group, int groupBits, Set<AclRight> rights) {
+        AclEntry.Principal principal = AclEntry.Principal.group(group);
+        boolean denied = e.acl().stream().anyMatch(a -> !a.allow() && a.principal().equals(principal)
+                && !a.flags().contains(AclFlag.ONLY_INHERIT) && a.rights().stream().anyMatch(rights::contains));
+        if (denied) {
+            return false;
+        }
+        return (mode & groupBits) == groupBits || e.acl().stream().anyMatch(a -> a.allow() && a.principal().equals(principal)
+                && !a.flags().contains(AclFlag.ONLY_INHERIT) && a.rights().containsAll(rights));
     }
 
     /**
