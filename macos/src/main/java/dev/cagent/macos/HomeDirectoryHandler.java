@@ -46,14 +46,13 @@ final class HomeDirectoryHandler implements StepHandler<HomeDirectory> {
         String group = ctx.primaryGroupName();
         Optional<StatEntry> stat = ctx.view().stat(home.path());
         if (stat.isEmpty()) {
-            List<Op> writes = new ArrayList<>();
-            if (ctx.attempt() == 1) {
-                writes.add(Op.root(MacCommands.createHomeDir(home.owner())));
-            } else {
-                writes.add(Op.root(MacCommands.mkdir(home.path(), home.mode())));
-            }
-            writes.add(Op.root(MacCommands.chown(home.owner(), group, List.of(home.path()))));
-            writes.add(Op.root(MacCommands.chmod(home.mode(), List.of(home.path()))));
+            // createhomedir alone first: it has been seen to do nothing and exit 0, so the read-back
+            // decides; owner and mode are then converged like any existing home's, and a home still
+            // missing gets the mkdir fallback
+            List<Op> writes = ctx.attempt() == 1 ? List.of(Op.root(MacCommands.createHomeDir(home.owner())))
+                    : List.of(Op.root(MacCommands.mkdir(home.path(), home.mode())),
+                    Op.root(MacCommands.chown(home.owner(), group, List.of(home.path()))),
+                    Op.root(MacCommands.chmod(home.mode(), List.of(home.path()))));
             return List.of(new Change("home " + home.path(), "directory " + home.owner() + ":" + group + " " + mode(home.mode()),
                     ctx.attempt() == 1 ? "missing" : "still missing after createhomedir", writes,
                     List.of(createdEntry(home, ctx))));
