@@ -16,7 +16,11 @@ public interface ApplyListener {
     default void commandFinished(ExecutedCommand command) {
     }
 
-    /** After a step ends, whatever its outcome. */
+    /** After a step ends, whatever its outcome (also for steps a failure kept apply from reaching). */
     default void stepFinished(StepReport report) {
+    }
+
+    /** When a failure later in the run made apply take back this step's changes. */
+    default void stepRolledBack(StepReport report) {
     }
 }

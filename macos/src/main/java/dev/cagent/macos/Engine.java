@@ -375,7 +375,7 @@ final class Engine {
             boolean failed = false;
             for (StepPlan sp : s.steps()) {
                 if (failed) {
-                    reports.add(new StepReport(sp.step(), StepOutcome.NOT_REACHED, List.of(), List.of(), null));
+                    reports.add(report(new StepReport(sp.step(), StepOutcome.NOT_REACHED, List.of(), List.of(), null)));
                     continue;
                 }
                 if (sp.skipped() != null) {
@@ -494,6 +494,7 @@ final class Engine {
                 StepReport r = reports.get(i);
                 if (r.outcome() == StepOutcome.CHANGED) {
                     reports.set(i, new StepReport(r.step(), StepOutcome.ROLLED_BACK, r.changes(), r.commands(), null));
+                    listener.stepRolledBack(reports.get(i));
                 } else if (r.outcome() == StepOutcome.FAILED) {
                     String note = problems.isEmpty() ? "\nrolled back: the machine is as it was before this apply"
                             : "\nrollback incomplete, fix by hand: " + String.join("; ", problems);
@@ -589,6 +590,7 @@ final class Engine {
                 StepReport r = reports.get(i);
                 if (r.outcome() == StepOutcome.CHANGED && outcome.succeeded()) {
                     reports.set(i, new StepReport(r.step(), StepOutcome.ROLLED_BACK, r.changes(), r.commands(), null));
+                    listener.stepRolledBack(reports.get(i));
                 } else if (r.outcome() == StepOutcome.FAILED) {
                     String note = outcome.succeeded() ? "\nrolled back: the machine is as it was before this apply"
                             : "\nrollback incomplete, fix by hand: " + outcome.failure();
