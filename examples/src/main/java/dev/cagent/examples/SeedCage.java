@@ -169,6 +169,7 @@ public final class SeedCage {
         mac.createFileAs("alice", WORKSHOP + "/alice-todo.md", "written by alice\n", 022);
         out.printf("alice writes alice-todo.md with umask 022: %s%n", describe(mac, WORKSHOP + "/alice-todo.md"));
         out.printf("  the agent edits it: %s%n", edit(mac, AGENT, WORKSHOP + "/alice-todo.md", "written by alice\nedited by the agent\n"));
+        out.println("verify while both work in the workshop: " + backend.verify(plan));
 
         heading("10. Starting Claude Code in the cage");
         Command claude = backend.launcher(plan).claudeCode("/opt/homebrew/bin/claude");
