@@ -18,6 +18,22 @@ record Change(String subject, String expected, String actual, List<Op> writes, L
         journal = List.copyOf(journal);
     }
 
+    /**
+     * The changes with {@code dscacheutil -flushcache} after the last write, so that what reads
+     * Directory Services next sees them; none when there is nothing to change.
+     */
+    static List<Change> thenFlushDirectoryCache(List<Change> changes) {
+        if (changes.isEmpty()) {
+            return changes;
+        }
+        List<Change> all = new java.util.ArrayList<>(changes);
+        Change last = all.remove(all.size() - 1);
+        List<Op> writes = new java.util.ArrayList<>(last.writes());
+        writes.add(Op.root(MacCommands.flushDirectoryCache()));
+        all.add(new Change(last.subject(), last.expected(), last.actual(), writes, last.journal()));
+        return all;
+    }
+
     /** The change in words for reports: "UniqueID: missing -> 669". */
     String summary() {
         return subject + ": " + actual + " -> " + expected;

@@ -59,13 +59,7 @@ final class CollaborationGroupHandler implements StepHandler<CollaborationGroup>
                         List.of(Journal.Entry.of(MEMBER_ADDED, "group", group.name(), "user", member))));
             }
         }
-        if (!changes.isEmpty()) {
-            Change last = changes.remove(changes.size() - 1);
-            List<Op> writes = new ArrayList<>(last.writes());
-            writes.add(Op.root(MacCommands.flushDirectoryCache()));
-            changes.add(new Change(last.subject(), last.expected(), last.actual(), writes, last.journal()));
-        }
-        return changes;
+        return Change.thenFlushDirectoryCache(changes);
     }
 
     @Override

@@ -87,13 +87,7 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
                     ours ? List.of() : List.of(attributeEntry(user.name(), "GeneratedUID", List.of()))));
         }
         passwordChange(user, existing, ours, ctx).ifPresent(changes::add);
-        if (!changes.isEmpty()) {
-            Change last = changes.remove(changes.size() - 1);
-            List<Op> writes = new ArrayList<>(last.writes());
-            writes.add(Op.root(MacCommands.flushDirectoryCache()));
-            changes.add(new Change(last.subject(), last.expected(), last.actual(), writes, last.journal()));
-        }
-        return changes;
+        return Change.thenFlushDirectoryCache(changes);
     }
 
     private static Map<String, String> wantedAttributes(UserAccount user, Context ctx) {

@@ -26,24 +26,7 @@ final class SeedPlans {
 
     /** The seed's cage with what lint finds wrong put right; no password. */
     static CagePlan corrected() {
-        return Cage.forUser(AGENT)
-                .realName("Mr. Meeseeks")
-                .uidFirstFreeIn(600, 699)
-                .shell("/bin/zsh")
-                .home("/Users/meeseeks")
-                .hidden(true)
-                .noPassword()
-                .human(HUMAN)
-                .deny("/Users/" + HUMAN)
-                .denyListing("/Users")
-                .denyListing("/private/etc")
-                .denyListing("/private/var")
-                .deny("/Library/Keychains")
-                .collaborationGroup("collabo")
-                .workspace(WORKSHOP)
-                .humanUmask("002")
-                .claudeCodeHook(ClaudeCodeHook.Location.ROOT_OWNED)
-                .build();
+        return Cages.correctedPlan();
     }
 
     /** The same cage with a login password for the agent. */

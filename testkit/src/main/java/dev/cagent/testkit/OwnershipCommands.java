@@ -27,22 +27,33 @@ final class OwnershipCommands {
         return machine.files;
     }
 
+    /** The {@code -R} and {@code -h} flags chmod and chown share, and where the operands begin. */
+    private record Flags(boolean recursive, boolean noFollow, int next) {
+        static Flags of(List<String> argv) {
+            boolean recursive = false;
+            boolean noFollow = false;
+            int i = 1;
+            for (; i < argv.size() && argv.get(i).matches("-[Rh]+"); i++) {
+                recursive |= argv.get(i).contains("R");
+                noFollow |= argv.get(i).contains("h");
+            }
+            if (i + 1 >= argv.size()) {
+                throw new Unsupported();
+            }
+            return new Flags(recursive, noFollow, i);
+        }
+    }
+
     /** One change to one object; returns the line to print on failure, or null. */
     private interface Change {
         String apply(String path, Node node);
     }
 
     Outcome chmod(Proc process, List<String> argv) {
-        boolean recursive = false;
-        boolean noFollow = false;
-        int i = 1;
-        for (; i < argv.size() && argv.get(i).matches("-[Rh]+"); i++) {
-            recursive |= argv.get(i).contains("R");
-            noFollow |= argv.get(i).contains("h");
-        }
-        if (i + 1 >= argv.size()) {
-            throw new Unsupported();
-        }
+        Flags flags = Flags.of(argv);
+        boolean recursive = flags.recursive();
+        boolean noFollow = flags.noFollow();
+        int i = flags.next();
         String operation = argv.get(i);
         int operandsFrom = i + 1;
         Change change;
@@ -155,16 +166,10 @@ final class OwnershipCommands {
      * is set after the chown.
      */
     Outcome chown(Proc process, List<String> argv) {
-        boolean recursive = false;
-        boolean noFollow = false;
-        int i = 1;
-        for (; i < argv.size() && argv.get(i).matches("-[Rh]+"); i++) {
-            recursive |= argv.get(i).contains("R");
-            noFollow |= argv.get(i).contains("h");
-        }
-        if (i + 1 >= argv.size()) {
-            throw new Unsupported();
-        }
+        Flags flags = Flags.of(argv);
+        boolean recursive = flags.recursive();
+        boolean noFollow = flags.noFollow();
+        int i = flags.next();
         String spec = argv.get(i);
         int colon = spec.indexOf(':');
         String ownerName = colon < 0 ? spec : spec.substring(0, colon);
