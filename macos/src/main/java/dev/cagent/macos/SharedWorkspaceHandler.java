@@ -230,7 +230,10 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
          * Root first, and only through finds whose predicates pick exactly the entries decided
          * above (the workspace directory itself by its path, with {@code -h}): an owner outside
          * the group becomes the agent; a member's entry only gets the group. Then, by path, with
-         * each entry's (new) owner's rights: modes, and the two inheritable entries.
+         * each entry's (new) owner's rights: modes, and the two inheritable entries. Directory
+         * modes go level by level from the top, each level before anything below it is named:
+         * a directory that only its owner could enter (alice's 0700) would otherwise stop the
+         * agent's chmod of an entry inside it.
          */
         List<Op> writes(SharedWorkspace ws, Set<String> keepers, boolean agentNotCreatedYet) {
             MacCommands.FindAction exec = agentNotCreatedYet ? MacCommands.FindAction.IN_BATCHES : MacCommands.FindAction.IN_EACH_DIRECTORY;
@@ -251,10 +254,12 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 expression.addAll(exec.run(MacCommands.CHOWN, "-h", ":" + ws.group()));
                 writes.add(Op.root(MacCommands.findInTree(root, expression)));
             }
-            Map<List<Object>, List<String>> byOwnerAndMode = new LinkedHashMap<>();
-            modes.forEach((e, mode) -> byOwnerAndMode.computeIfAbsent(List.of(ownerAfter.get(e.path()), mode), k -> new ArrayList<>()).add(e.path()));
-            byOwnerAndMode.forEach((key, paths) -> batches(paths).forEach(b ->
-                    writes.add(Op.as((String) key.get(0), MacCommands.chmod((Integer) key.get(1), b)))));
+            Map<List<Object>, List<String>> byLevelOwnerAndMode = new LinkedHashMap<>();
+            modes.forEach((e, mode) -> byLevelOwnerAndMode.computeIfAbsent(
+                    List.of(e.isDirectory() ? depth(e.path()) : Integer.MAX_VALUE, ownerAfter.get(e.path()), mode), k -> new ArrayList<>()).add(e.path()));
+            byLevelOwnerAndMode.entrySet().stream().sorted(Comparator.comparing(group -> (Integer) group.getKey().get(0)))
+                    .forEach(group -> batches(group.getValue()).forEach(b ->
+                            writes.add(Op.as((String) group.getKey().get(1), MacCommands.chmod((Integer) group.getKey().get(2), b)))));
             addEntries(writes, withoutDirectoryEntry, directoryEntry(ws.group()));
             addEntries(writes, withoutFileEntry, fileEntry(ws.group()));
             return writes;
