@@ -4,6 +4,7 @@ import dev.cagent.Cage;
 import dev.cagent.CagePlan;
 import dev.cagent.testkit.Access;
 import dev.cagent.testkit.FileInfo;
+import dev.cagent.testkit.MacSnapshot;
 import dev.cagent.testkit.RecordedCommand;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,7 @@ import static dev.cagent.macos.WorkspaceTest.WS;
 import static dev.cagent.macos.WorkspaceTest.runsAs;
 import static dev.cagent.macos.WorkspaceTest.touchesTheWorkspace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -42,12 +44,69 @@ class WorkspaceSharingTest {
                 "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h 2770 " + WS,
                 "/bin/chmod -h 2770 " + WS + "/private",
                 "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h 0660 " + WS + "/a.txt " + WS + "/private/b.txt"),
-                coop.writesSince(mark).stream().filter(c -> c.argv().contains("/bin/chmod") && !c.argv().contains("+a"))
-                        .filter(WorkspaceTest::touchesTheWorkspace).map(RecordedCommand::toString).toList(),
+                byPathWritesWithoutEntries(mark),
                 "alice's 0700 directory is opened to the group before the agent names the file in it");
         assertEquals("meeseeks:collabo 0660", describe(WS + "/private/b.txt"));
         assertTrue(coop.mac.canAccess(AGENT, WS + "/private/b.txt", Access.WRITE));
         coop.reapplyOnlyReads(plan);
+    }
+
+    @Test
+    void aDenyEntryOfTheGroupGoesBeforeAnythingBelowItIsNamedAndUndoPutsItBack() {
+        coop.mac.addGroup(GROUP, 650, HUMAN);
+        coop.mac.mkdir(WS, HUMAN, "staff", 0755);
+        coop.mac.writeFile(WS + "/plan.md", HUMAN, "staff", 0664, "the plan\n");
+        coop.mac.addAce(WS + "/plan.md", "group:collabo deny write");
+        coop.mac.addAce(WS + "/plan.md", "user:alice allow read");
+        coop.mac.mkdir(WS + "/locked", HUMAN, "staff", 0770);
+        coop.mac.addAce(WS + "/locked", "group:collabo deny search");
+        coop.mac.writeFile(WS + "/locked/build.log", "root", "wheel", 0644, "made with sudo\n");
+        MacSnapshot before = coop.mac.snapshot();
+        CagePlan withGroup = plan.toBuilder().collaborationGroupId(650).build();
+        int mark = coop.mac.recorded().size();
+
+        coop.apply(withGroup);
+
+        assertEquals(List.of(
+                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h 2770 " + WS,
+                "/bin/chmod -h '-a#' 0 " + WS + "/locked",
+                "/bin/chmod -h '-a#' 0 " + WS + "/plan.md",
+                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h 0660 " + WS + "/locked/build.log"),
+                byPathWritesWithoutEntries(mark), "alice takes the deny entries off her own entries; the agent's chmod below waits for it");
+        assertEquals(List.of("user:alice allow read"), coop.mac.fileInfo(WS + "/plan.md").orElseThrow().acl(), "only the group's deny entry goes");
+        assertEquals("alice:collabo 0664", describe(WS + "/plan.md"), "its mode let the group write all along");
+        assertTrue(coop.mac.canAccess(AGENT, WS + "/plan.md", Access.WRITE));
+        assertTrue(coop.mac.canAccess(AGENT, WS + "/locked/build.log", Access.WRITE));
+        coop.reapplyOnlyReads(withGroup);
+
+        coop.undo();
+        assertEquals(List.of(), before.diff(coop.mac.snapshot()),
+                "the deny entries are back where they were");
+    }
+
+    @Test
+    void aDenyEntryPutOnAFileInUseIsTakenOffByItsOwnerAndNothingElseIsWritten() {
+        coop.apply(plan);
+        coop.mac.createFileAs(HUMAN, WS + "/notes.md", "notes\n", 022);
+        coop.mac.as(HUMAN).run(dev.cagent.exec.Command.write("/bin/chmod", "+a", "group:collabo deny write", WS + "/notes.md"));
+        assertFalse(coop.mac.canAccess(AGENT, WS + "/notes.md", Access.WRITE));
+        assertFalse(coop.backend.verify(plan).isClean());
+        int mark = coop.mac.recorded().size();
+
+        coop.apply(plan);
+
+        assertEquals(List.of("/bin/chmod -h '-a#' 0 " + WS + "/notes.md"),
+                coop.writesSince(mark).stream().filter(WorkspaceTest::touchesTheWorkspace).map(RecordedCommand::toString).toList());
+        assertTrue(coop.mac.canAccess(AGENT, WS + "/notes.md", Access.WRITE), "the inherited allow entry decides again");
+        assertEquals("alice:collabo 0644", describe(WS + "/notes.md"));
+        coop.reapplyOnlyReads(plan);
+    }
+
+    /** The by-path chmods since {@code mark} but the two inheritable entries, as shell lines. */
+    private List<String> byPathWritesWithoutEntries(int mark) {
+        return coop.writesSince(mark).stream().filter(WorkspaceTest::touchesTheWorkspace)
+                .filter(c -> WorkspaceTest.unwrapped(c).get(0).equals("/bin/chmod") && !c.argv().contains("+a"))
+                .map(RecordedCommand::toString).toList();
     }
 
     private String describe(String path) {
