@@ -433,7 +433,9 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 }
             }
         }
-        aclRemovals.sort(Comparator.comparing((Restore r) -> Integer.parseInt(r.value())).reversed());
+        // the deepest entries first: a directory made since with a mode only its owner can enter (umask 077)
+        // lets the group in by the inherited entries alone, and the other owner's removals below it need them
+        aclRemovals.sort(Comparator.comparing((Restore r) -> depth(r.path())).thenComparing(r -> Integer.parseInt(r.value())).reversed());
         List<Restore> modesDeepestFirst = new ArrayList<>();
         oldModes.forEach((entryPath, mode) ->
                 modesDeepestFirst.add(new Restore(rightsOf(ownerAfter.getOrDefault(entryPath, now.get(entryPath).owner())), "mode", mode, entryPath)));
@@ -447,7 +449,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         denialsDeepestFirst.sort(Comparator.comparing((Restore r) -> depth(r.path())).reversed()
                 .thenComparing(r -> Integer.parseInt(r.value().substring(0, r.value().indexOf(':')))));
         List<Op> writes = new ArrayList<>();
-        writes.addAll(Restore.ops(aclRemovals, r -> r.action() + " " + r.value()));
+        writes.addAll(Restore.ops(aclRemovals, r -> depth(r.path()) + " " + r.value()));
         writes.addAll(Restore.ops(owners, r -> r.action() + " " + r.value()));
         writes.addAll(Restore.ops(modesDeepestFirst, r -> depth(r.path()) + " " + r.value()));
         writes.addAll(Restore.ops(denialsDeepestFirst, r -> r.path() + " " + r.value()));

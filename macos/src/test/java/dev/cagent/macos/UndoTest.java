@@ -202,10 +202,10 @@ class UndoTest {
 
         assertTrue(undo.succeeded(), undo::toString);
         assertEquals(List.of(
-                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 1 /Users/Shared/project",
                 "/bin/chmod -h '-a#' 1 /Users/Shared/project/src",
-                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 /Users/Shared/project",
-                "/bin/chmod -h '-a#' 0 /Users/Shared/project/src"),
+                "/bin/chmod -h '-a#' 0 /Users/Shared/project/src",
+                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 1 /Users/Shared/project",
+                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 /Users/Shared/project"),
                 lines(writes(mac)).stream().filter(l -> l.contains("-a#")).toList(),
                 "chmod -a by text would take the rights out of both group entries, and out of the one that was there before;"
                         + " src stays alice's, who removes its entries herself");

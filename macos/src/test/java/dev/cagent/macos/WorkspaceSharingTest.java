@@ -102,6 +102,29 @@ class WorkspaceSharingTest {
         coop.reapplyOnlyReads(plan);
     }
 
+    @Test
+    void undoTakesTheGroupsEntriesOffTheDeepestEntriesFirst() {
+        coop.mac.mkdir(WS, HUMAN, "staff", 0755);
+        coop.apply(plan);
+        coop.mac.mkdirAs(HUMAN, WS + "/private", 077);
+        coop.mac.createFileAs(AGENT, WS + "/private/agent.txt", "the agent's\n", 077);
+        assertEquals(0700, coop.mac.fileInfo(WS + "/private").orElseThrow().mode(), "only the inherited entries let the agent in");
+        int mark = coop.mac.recorded().size();
+
+        coop.undo();
+
+        assertEquals(List.of(
+                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 " + WS + "/private/agent.txt",
+                "/bin/chmod -h '-a#' 1 " + WS + "/private",
+                "/bin/chmod -h '-a#' 0 " + WS + "/private",
+                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 1 " + WS,
+                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 " + WS),
+                coop.writesSince(mark).stream().filter(c -> c.argv().contains("-a#")).map(RecordedCommand::toString).toList(),
+                "alice's removal from her 0700 directory would lock the agent out of its own file");
+        assertEquals(List.of(), coop.mac.fileInfo(WS + "/private/agent.txt").orElseThrow().acl());
+        assertEquals(List.of(), coop.mac.fileInfo(WS + "/private").orElseThrow().acl());
+    }
+
     /** The by-path chmods since {@code mark} but the two inheritable entries, as shell lines. */
     private List<String> byPathWritesWithoutEntries(int mark) {
         return coop.writesSince(mark).stream().filter(WorkspaceTest::touchesTheWorkspace)

@@ -236,12 +236,15 @@ class WorkspaceTest {
         coop.undo();
         List<String> treeWrites = coop.writesSince(mark).stream().map(RecordedCommand::toString).filter(c -> c.contains(WS)).toList();
         String dirs = WS + " " + WS + "/tools " + WS + "/tools/nested " + WS + "/tools/nested/deep " + WS + "/tools/shared";
-        String alicesDirs = WS + "/tools " + WS + "/tools/nested " + WS + "/tools/nested/deep " + WS + "/tools/shared";
         assertEquals(List.of(
+                "/bin/chmod -h '-a#' 1 " + WS + "/tools/nested/deep",
+                "/bin/chmod -h '-a#' 0 " + WS + "/tools/nested/deep",
+                "/bin/chmod -h '-a#' 1 " + WS + "/tools/nested " + WS + "/tools/shared",
+                "/bin/chmod -h '-a#' 0 " + WS + "/tools/nested " + WS + "/tools/shared",
+                "/bin/chmod -h '-a#' 1 " + WS + "/tools",
+                "/bin/chmod -h '-a#' 0 " + WS + "/tools",
                 "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 1 " + WS,
-                "/bin/chmod -h '-a#' 1 " + alicesDirs,
                 "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 " + WS,
-                "/bin/chmod -h '-a#' 0 " + alicesDirs,
                 "/usr/bin/sudo -n -- /usr/sbin/chown -h alice:staff " + WS + " " + WS + "/.env " + WS + "/README.md " + WS + "/build.sh " + WS
                         + "/tools " + WS + "/tools/deploy " + WS + "/tools/nested " + WS + "/tools/nested/deep " + WS + "/tools/nested/deep/data.csv "
                         + WS + "/tools/odd " + WS + "/tools/shared " + WS + "/tools/suid",
@@ -254,8 +257,8 @@ class WorkspaceTest {
                 "/bin/chmod -h 0600 " + WS + "/.env",
                 "/bin/chmod -h 0644 " + WS + "/README.md",
                 "/bin/chmod -h 0755 " + WS + "/build.sh " + WS + "/tools",
-                "/bin/chmod -h 0755 " + WS), treeWrites, "alice (the caller) edits her own entries without sudo; only the agent's"
-                + " workspace directory needs sudo -u meeseeks, and giving entries back their old owner and group root");
+                "/bin/chmod -h 0755 " + WS), treeWrites, "entries go level by level from the deepest; alice (the caller) edits her own entries"
+                + " without sudo; only the agent's workspace directory needs sudo -u meeseeks, and giving entries back their old owner and group root");
     }
 
     @Test
