@@ -23,21 +23,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * How long cagent takes to hand an existing tree to the agent and the group, next to the seed's
+ * How long cagent takes to share an existing tree with the agent and the group, next to the seed's
  * own {@code chown -R} + {@code chmod -R 2770}, on this machine's real file system.
  *
  * <p>It builds two identical trees (directories of 100 files each, mixed modes, some executable),
  * then measures in one run: (a) the seed's two commands on the first; (b) the workspace writes of
- * the real {@link MacOsBackend} on the second; (c) the backend's re-apply on the now correct tree,
- * whose only process is the listing {@code find -x WS ! -type l -exec ls -led {} +}, parsed with
- * {@link LsParser}. The backend runs against a {@link FakeMac} for everything but the workspace
- * tree: its {@code find} commands are run for real, in the nearest form this machine has (see
+ * the real {@link MacOsBackend} on the second (root's {@code find}s for owners and groups, then
+ * modes by path with each owner's rights); (c) the backend's re-apply on the now correct tree,
+ * whose only process is the probe {@code find -x WS ! -type l ( -type d -o SUSPECT ) -exec ls
+ * -led {} +}: the directories, and only the files some bit marks as possibly unshared (none
+ * here), parsed with {@link LsParser}. The backend runs against a {@link FakeMac} for everything
+ * but the workspace tree: its commands there (the {@code find}s, and the {@code chmod}s and
+ * {@code chown}s naming paths in it) are run for real, in the nearest form this machine has (see
  * {@link RealTree}), and everything else they print or skip is said in the output.
  *
  * <pre>
@@ -95,11 +99,11 @@ public final class WorkspaceBenchmark {
             heading("Results (" + String.format("%,d", entries) + " entries, warm page cache)");
             out.printf("%-58s %10s %10s %8s%n", "", "wall", "processes", "vs (a)");
             row("(a) seed: chown -R " + user + ":" + group + " + chmod -R 2770", seed, seed);
-            row("(b) cagent: the workspace writes (find -exec, see above)", cagent.writes(), seed);
+            row("(b) cagent: the workspace writes (finds, chmod by path)", cagent.writes(), seed);
             row("    whole first apply: listing, writes, read-back, journal", cagent.firstApply(), seed);
-            row("(c) cagent: re-apply, the listing (find -exec ls)", cagent.probe(), seed);
-            row("    whole re-apply (listing, LsParser, diff; 0 writes)", cagent.reapply(), seed);
-            out.printf("%nLsParser alone on the re-apply's listing (%,d bytes, %,d entries): %d ms%n",
+            row("(c) cagent: re-apply, the probe (directories, suspects)", cagent.probe(), seed);
+            row("    whole re-apply (probe, LsParser, diff; 0 writes)", cagent.reapply(), seed);
+            out.printf("%nLsParser alone on the re-apply's probe (%,d bytes, %,d entries listed): %d ms%n",
                     cagent.listingBytes(), cagent.listedEntries(), cagent.parseMillis());
             out.printf("translating that listing between this machine and the Mac's form took %d ms more, left out of the times above%n", cagent.translationMillis());
             out.printf("seed alone: chown -R %d ms, chmod -R %d ms%n", seedChown.millis(), seedChmod.millis());
@@ -118,13 +122,15 @@ public final class WorkspaceBenchmark {
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"), System.getProperty("java.version"));
         out.printf("file system: %s (%s), trees in %s%n", Files.getFileStore(root).type(), Files.getFileStore(root).name(), root);
         out.printf("tools: %s, %s, %s, %s; running as %s:%s%n", tool("find"), tool("chown"), tool("chmod"), tool("ls"), user, group);
-        out.println("the Mac's commands and the forms run for them here:");
-        out.println("  find -x DIR ...       -> find DIR -xdev ...");
+        out.println("the Mac's commands on the workspace and the forms run for them here:");
+        out.println("  sudo -n [-u USER] --  -> left off: everything runs as " + user + " (whose rights the Mac's USER would lend)");
+        out.println("  find -x DIR ...       -> find DIR -xdev ...; -user " + AGENT + " / -group " + GROUP + " -> -user " + user + " / -group " + group);
         out.println("  chown -h " + AGENT + ":" + GROUP + "  -> chown -h " + user + ":" + group
                 + (isRoot() ? " (both trees start as nobody's, so that every owner really changes)" : " (the trees are " + user + "'s already: no owner changes)"));
-        out.println("  chmod -h MODE         -> chmod MODE (GNU chmod has no -h; find's -type d / -type f already keep links out)");
-        out.println("  chmod -h +a 'ACE'     -> NOT RUN: no such ACLs here; later listings show the two entries on each directory, as ls -led would");
+        out.println("  chmod -h MODE PATH... -> chmod MODE PATH... (GNU chmod has no -h; the trees hold no symbolic links)");
+        out.println("  chmod -h +a 'ACE' PATH... -> NOT RUN: no such ACLs here; later listings show the entries under those directories, as ls -led would");
         out.println("  ls -led               -> ls -ld (GNU ls has no -e), owner and group named as on the Mac, in the C locale");
+        out.println("  paths in " + MacPaths.canonical(root.toString()) + "... as the plan names them -> the same paths here");
         if (measuring.counts()) {
             out.println("times and processes of each command on this machine: perf stat (duration_time, sched:sched_process_exec: every program executed)");
         } else {
@@ -164,9 +170,9 @@ public final class WorkspaceBenchmark {
         Measured firstApply = new Measured(firstMillis, sum(writes.processes(), real.measured(RealTree.Kind.LISTING).processes()));
         if (report) {
             heading("(b) the writes cagent ran (and skipped) on the tree");
-            real.runs().stream().filter(r -> r.kind() != RealTree.Kind.LISTING).forEach(r -> out.println("  " + r));
+            real.runsInShort().stream().filter(r -> r.kind() != RealTree.Kind.LISTING).forEach(r -> out.println("  " + r));
             out.println("  listings: " + real.runs().stream().filter(r -> r.kind() == RealTree.Kind.LISTING).count()
-                    + " (the first look, and the read-back after the writes)");
+                    + " (the first look, the whole tree while the agent does not exist yet; the read-back after the writes, a probe)");
         }
         real.clear();
 
@@ -197,7 +203,7 @@ public final class WorkspaceBenchmark {
     }
 
     /** Makes the directory and its missing parents on the fake Mac, so that the backend finds the workspace there too. */
-    private static void mkdirs(FakeMac mac, String path) {
+    static void mkdirs(FakeMac mac, String path) {
         List<String> missing = new ArrayList<>();
         for (String p = path; !mac.exists(p); p = MacPaths.parent(p)) {
             missing.add(0, p);
@@ -386,22 +392,43 @@ public final class WorkspaceBenchmark {
     }
 
     /**
-     * The Mac for the backend: a {@link FakeMac}, except for the workspace tree, whose
-     * {@code find} commands run for real on this machine. Each is translated to the local form
+     * The Mac for the backend: a {@link FakeMac}, except for the workspace tree, whose commands
+     * (its {@code find}s, and the {@code chmod}s and {@code chown}s naming paths in it, with or
+     * without {@code sudo}) run for real on this machine. Each is translated to the local form
      * (see {@link #describeMachine}); a listing is translated back into what {@code ls -led}
      * prints on a Mac: the workspace's path as the plan spells it, the local owner and group
-     * under the agent's and the group's names, and, once cagent asked for them, the two
-     * inheritable entries under each directory (which this machine cannot store).
+     * under the agent's and the group's names, and the entries cagent asked {@code chmod +a} for
+     * under each directory it named (which this machine cannot store).
      */
     static final class RealTree implements CommandRunner {
 
         enum Kind { LISTING, WRITE, SKIPPED }
 
-        record Run(Kind kind, String command, long millis, long processes) {
+        /**
+         * One command on the tree, or several in a row that differ only in their paths (argv-sized
+         * batches of one chmod): {@code command} shows {@code PATH...} for the paths then.
+         */
+        record Run(Kind kind, String command, long millis, long processes, int commands, int paths) {
+
+            /** What a command shows for its paths. */
+            static final String PATHS = "PATH...";
+
+            /** This run and the next one as one, when they ran the same command on other paths. */
+            Optional<Run> merged(Run next) {
+                if (kind != next.kind || paths == 0 || !command.equals(next.command)) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Run(kind, command, millis + next.millis, processes < 0 || next.processes < 0 ? -1 : processes + next.processes,
+                        commands + next.commands, paths + next.paths));
+            }
+
             @Override
             public String toString() {
-                return kind == Kind.SKIPPED ? "not run here: " + command
-                        : String.format("%6d ms %7s processes  %s", millis, processes < 0 ? "?" : String.format("%,d", processes), command);
+                int at = command.indexOf(PATHS) + PATHS.length();
+                String what = paths == 0 ? command : command.substring(0, at)
+                        + String.format(" (%,d path%s%s)", paths, paths == 1 ? "" : "s", commands == 1 ? "" : String.format(" in %,d commands", commands)) + command.substring(at);
+                return kind == Kind.SKIPPED ? "not run here: " + what
+                        : String.format("%6d ms %7s processes  %s", millis, processes < 0 ? "?" : String.format("%,d", processes), what);
             }
         }
 
@@ -414,7 +441,7 @@ public final class WorkspaceBenchmark {
         private final String user;
         private final String group;
         private final List<Run> runs = new ArrayList<>();
-        private final List<String> entriesAdded = new ArrayList<>();
+        private final Map<String, List<String>> entriesAdded = new java.util.HashMap<>();
         private String lastListing = "";
         private long translationMillis;
 
@@ -431,11 +458,21 @@ public final class WorkspaceBenchmark {
         public CommandResult run(Command command) {
             List<String> argv = command.argv();
             List<String> inner = argv.get(0).equals("/usr/bin/sudo") ? argv.subList(argv.indexOf("--") + 1, argv.size()) : argv;
-            if (inner.size() < 3 || !inner.get(0).equals("/usr/bin/find") || !inner.get(2).equals(planPath)) {
-                return mac.run(command);
+            if (inner.size() >= 3 && inner.get(0).equals("/usr/bin/find") && inner.get(2).equals(planPath)) {
+                return find(command, inner);
             }
+            if (List.of("/bin/chmod", "/usr/sbin/chown").contains(inner.get(0)) && inner.stream().anyMatch(this::inTheTree)) {
+                return byPath(command, inner);
+            }
+            return mac.run(command);
+        }
+
+        private boolean inTheTree(String word) {
+            return word.equals(planPath) || word.startsWith(planPath + "/");
+        }
+
+        private CommandResult find(Command command, List<String> inner) {
             List<String> local = new ArrayList<>(List.of(tool("find"), realPath, "-xdev"));
-            List<String> entriesAsked = new ArrayList<>();
             boolean listing = false;
             for (int i = 3; i < inner.size(); i++) {
                 String word = inner.get(i);
@@ -446,29 +483,15 @@ public final class WorkspaceBenchmark {
                 }
                 int end = inner.subList(i, inner.size()).indexOf("{}") + i;
                 List<String> utility = inner.subList(i + 1, end);
-                if (utility.contains("+a")) {
-                    entriesAsked.add(utility.get(utility.size() - 1));
-                } else {
-                    local.add(word);
-                    local.addAll(onThisMachine(utility));
-                    local.addAll(List.of("{}", "+"));
-                    listing |= utility.get(0).equals("/bin/ls");
-                }
+                local.add(word);
+                local.addAll(onThisMachine(utility));
+                local.addAll(List.of("{}", "+"));
+                listing |= utility.get(0).equals("/bin/ls");
                 i = end + 1;
             }
-            if (!entriesAsked.isEmpty()) {
-                entriesAsked.forEach(entry -> entriesAdded.add(0, entry));
-                runs.add(new Run(Kind.SKIPPED, dev.cagent.exec.ShellQuoting.join(inner), 0, 0));
-                return CommandResult.of(0, "", "");
-            }
-            Kind kind = listing ? Kind.LISTING : Kind.WRITE;
-            Command translated = new Command(local, command.stdin(), Map.of("LC_ALL", "C", "PATH", "/usr/bin:/bin"), null,
-                    Duration.ofMinutes(30), command.effect());
-            Counted counted = real.run(translated);
+            Counted counted = runHere(command, local, listing ? Kind.LISTING : Kind.WRITE, null, 0);
             CommandResult result = counted.result();
-            runs.add(new Run(kind, translated.toShellLine().replace(realPath, planPath) + "   [for: " + dev.cagent.exec.ShellQuoting.join(inner) + "]",
-                    counted.millis(), counted.processes()));
-            if (kind != Kind.LISTING) {
+            if (!listing) {
                 return result;
             }
             long started = System.nanoTime();
@@ -477,15 +500,51 @@ public final class WorkspaceBenchmark {
             return new CommandResult(result.exitCode(), lastListing, result.stderr(), result.duration());
         }
 
+        /**
+         * A command naming paths in the tree: {@code chmod -h MODE}, {@code chown -h OWNER:GROUP},
+         * run here on the same paths; {@code chmod -h +a 'ACE'}, remembered for the listings.
+         */
+        private CommandResult byPath(Command command, List<String> inner) {
+            int firstPath = inner.indexOf(inner.stream().filter(this::inTheTree).findFirst().orElseThrow());
+            List<String> utility = inner.subList(0, firstPath);
+            List<String> paths = inner.subList(firstPath, inner.size());
+            if (utility.size() == 4 && utility.subList(0, 3).equals(List.of("/bin/chmod", "-h", "+a"))) {
+                paths.forEach(path -> entriesAdded.computeIfAbsent(path, p -> new ArrayList<>()).add(0, utility.get(3)));
+                runs.add(new Run(Kind.SKIPPED, dev.cagent.exec.ShellQuoting.join(utility) + " PATH...", 0, 0, 1, paths.size()));
+                return CommandResult.of(0, "", "");
+            }
+            List<String> form = onThisMachine(utility);
+            List<String> local = new ArrayList<>(form);
+            paths.forEach(path -> local.add(realPath + path.substring(planPath.length())));
+            String shown = dev.cagent.exec.ShellQuoting.join(form) + " PATH...   [for: "
+                    + dev.cagent.exec.ShellQuoting.join(command.argv().subList(0, command.argv().size() - paths.size())) + " PATH...]";
+            return runHere(command, local, Kind.WRITE, shown, paths.size()).result();
+        }
+
+        /**
+         * Runs the local form and records it, shown as {@code shown} (naming its {@code paths}
+         * as PATH...) or, when null, as its own line with the plan's paths.
+         */
+        private Counted runHere(Command command, List<String> local, Kind kind, String shown, int paths) {
+            Command translated = new Command(local, command.stdin(), Map.of("LC_ALL", "C", "PATH", "/usr/bin:/bin"), null,
+                    Duration.ofMinutes(30), command.effect());
+            Counted counted = real.run(translated);
+            runs.add(new Run(kind, shown != null ? shown : translated.toShellLine().replace(realPath, planPath)
+                    + "   [for: " + dev.cagent.exec.ShellQuoting.join(command.argv()) + "]", counted.millis(), counted.processes(), 1, paths));
+            return counted;
+        }
+
         /** The utility in the form this machine has. */
         private List<String> onThisMachine(List<String> utility) {
             if (utility.equals(List.of("/bin/ls", "-led"))) {
                 return List.of(tool("ls"), "-ld");
             }
-            if (utility.get(0).equals("/usr/sbin/chown")) {
-                return List.of(tool("chown"), "-h", user + ":" + group);
+            if (utility.size() == 3 && utility.subList(0, 2).equals(List.of("/usr/sbin/chown", "-h"))) {
+                String owner = utility.get(2).substring(0, utility.get(2).indexOf(':'));
+                String ownerGroup = utility.get(2).substring(utility.get(2).indexOf(':') + 1);
+                return List.of(tool("chown"), "-h", (owner.equals(AGENT) ? user : owner) + ":" + (ownerGroup.equals(GROUP) ? group : ownerGroup));
             }
-            if (utility.get(0).equals("/bin/chmod") && utility.size() == 3 && utility.get(1).equals("-h")) {
+            if (utility.get(0).equals("/bin/chmod") && utility.size() == 3 && utility.get(1).equals("-h") && utility.get(2).matches("[0-7]{4}")) {
                 return List.of(tool("chmod"), utility.get(2));
             }
             throw new IllegalStateException("no form on this machine for " + utility);
@@ -498,18 +557,16 @@ public final class WorkspaceBenchmark {
                 if (!m.matches()) {
                     throw new IllegalStateException("unexpected ls -ld line: " + line);
                 }
-                boolean directory = m.group(1).startsWith("d");
-                boolean withEntries = directory && !entriesAdded.isEmpty();
                 String rest = m.group(5);
                 int at = rest.indexOf(realPath);
+                List<String> entries = entriesAdded.getOrDefault(planPath + rest.substring(at + realPath.length()), List.of());
+                boolean withEntries = !entries.isEmpty();
                 mac.append(m.group(1)).append(withEntries ? "+" : " ").append(' ').append(m.group(2)).append(' ')
                         .append(m.group(3).equals(user) ? AGENT : m.group(3)).append("  ")
                         .append(m.group(4).equals(group) ? GROUP : m.group(4)).append("  ")
                         .append(rest, 0, at).append(planPath).append(rest, at + realPath.length(), rest.length()).append('\n');
-                if (withEntries) {
-                    for (int i = 0; i < entriesAdded.size(); i++) {
-                        mac.append(' ').append(i).append(": ").append(entriesAdded.get(i)).append('\n');
-                    }
+                for (int i = 0; i < entries.size(); i++) {
+                    mac.append(' ').append(i).append(": ").append(entries.get(i)).append('\n');
                 }
             }
             return mac.toString();
@@ -533,6 +590,20 @@ public final class WorkspaceBenchmark {
 
         List<Run> runs() {
             return List.copyOf(runs);
+        }
+
+        /** The runs, those in a row that differ only in their paths as one. */
+        List<Run> runsInShort() {
+            List<Run> inShort = new ArrayList<>();
+            for (Run run : runs) {
+                Optional<Run> merged = inShort.isEmpty() ? Optional.empty() : inShort.get(inShort.size() - 1).merged(run);
+                if (merged.isPresent()) {
+                    inShort.set(inShort.size() - 1, merged.get());
+                } else {
+                    inShort.add(run);
+                }
+            }
+            return inShort;
         }
 
         String lastListing() {

@@ -27,12 +27,13 @@ import java.util.stream.Collectors;
  * <p>What "shared" means for each entry: the group is the collaboration group; the owner is the
  * agent or a member of the group (the human keeps her own files; anyone else's become the
  * agent's); the group can use every directory and edit every file, by its mode bits or by an
- * inheritable group entry; and every directory carries the two inheritable group entries, so
- * new files stay shared whatever their creator's umask. The workspace directory itself is exactly
- * the agent's, with the planned mode. A file that is not shareable gets mode 660, or 770 when it
- * had an execute bit: no file gains one. Files with several names (hard links) are left alone:
- * another name may lie outside the tree. A tree in daily use, with files both sides made since,
- * therefore needs nothing, and verify reports nothing.
+ * inheritable group entry, and no deny entry of the group's takes a right it needs away (such an
+ * entry goes: ACLs are checked before the mode); and every directory carries the two inheritable
+ * group entries, so new files stay shared whatever their creator's umask. The workspace directory
+ * itself is exactly the agent's, with the planned mode. A file that is not shareable gets mode
+ * 660, or 770 when it had an execute bit: no file gains one. Files with several names (hard links)
+ * are left alone: another name may lie outside the tree. A tree in daily use, with files both
+ * sides made since, therefore needs nothing, and verify reports nothing.
  *
  * <p>Reading costs one {@code find -x WS ! -type l ( -type d -o SUSPECT ) -exec ls -led {} +}:
  * every directory (for its entries) and only the files some test marks as possibly unshared, so a
@@ -43,12 +44,12 @@ import java.util.stream.Collectors;
  * with {@code -exec} in batches. Modes and entries are then set by path with the rights of each
  * entry's owner, who could change them anyway: a symlink swapped in costs root nothing.
  *
- * <p>What it changes is kept in the journal entry by entry, so undo restores each old owner and
- * mode and removes the entries it added and every inherited copy of them (by index: removing by
- * text would strip the same rights from every other entry of the group). Files made since keep
- * their owner and mode. Undo names paths in a tree the agent can rearrange, so it works with the
- * rights of each entry's owner wherever they suffice, with root's only to give an entry back to
- * another account, and leaves alone an entry that has other names by then.
+ * <p>What it changes is kept in the journal entry by entry, so undo restores each old owner, mode
+ * and deny entry and removes the entries it added and every inherited copy of them (by index:
+ * removing by text would strip the same rights from every other entry of the group). Files made
+ * since keep their owner and mode. Undo names paths in a tree the agent can rearrange, so it works
+ * with the rights of each entry's owner wherever they suffice, with root's only to give an entry
+ * back to another account, and leaves alone an entry that has other names by then.
  */
 final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
 
@@ -153,12 +154,13 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
 
     /** What must change in the tree, entry by entry, and how. */
     private record Repairs(String root, List<LsEntry> rootOwner, List<LsEntry> outsiders, List<LsEntry> otherGroup,
-                           Map<LsEntry, Integer> modes, List<LsEntry> setidCleared, List<LsEntry> withoutDirectoryEntry,
-                           List<LsEntry> withoutFileEntry, List<LsEntry> severalNames, Map<String, String> ownerAfter) {
+                           Map<LsEntry, List<AclEntry>> denials, Map<LsEntry, Integer> modes, List<LsEntry> setidCleared,
+                           List<LsEntry> withoutDirectoryEntry, List<LsEntry> withoutFileEntry, List<LsEntry> severalNames,
+                           Map<String, String> ownerAfter) {
 
         static Repairs of(SharedWorkspace ws, Set<String> keepers, List<LsEntry> listing) {
-            Repairs r = new Repairs(ws.path(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>(), new ArrayList<>(),
-                    new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
+            Repairs r = new Repairs(ws.path(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>(), new LinkedHashMap<>(),
+                    new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
             for (LsEntry e : listing) {
                 if (e.isSymlink()) {
                     continue;
@@ -176,6 +178,12 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 r.ownerAfter.put(e.path(), owner);
                 // a change of owner or group clears setuid and setgid (XNU does so even for root)
                 int mode = ownerChanges ? e.mode() & ~SETID : e.mode();
+                if (e.isDirectory() || e.isRegularFile()) {
+                    List<AclEntry> denying = groupDenials(e, ws.group(), e.isDirectory() ? DIRECTORY_USE : FILE_EDIT);
+                    if (!denying.isEmpty()) {
+                        r.denials.put(e, denying);
+                    }
+                }
                 Integer wanted = null;
                 if (isRoot) {
                     wanted = mode == ws.directoryMode() ? null : ws.directoryMode();
@@ -202,7 +210,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         }
 
         boolean isEmpty() {
-            return rootOwner.isEmpty() && outsiders.isEmpty() && otherGroup.isEmpty() && modes.isEmpty()
+            return rootOwner.isEmpty() && outsiders.isEmpty() && otherGroup.isEmpty() && denials.isEmpty() && modes.isEmpty()
                     && withoutDirectoryEntry.isEmpty() && withoutFileEntry.isEmpty();
         }
 
@@ -211,6 +219,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             count(parts, rootOwner, "the workspace itself with another owner or group");
             count(parts, outsiders, "owned outside the group");
             count(parts, otherGroup, "with another group");
+            count(parts, List.copyOf(denials.keySet()), "with a deny entry for the group");
             count(parts, modes.keySet().stream().filter(e -> !e.path().equals(root)).filter(LsEntry::isDirectory).toList(), "directories the group cannot use");
             count(parts, modes.keySet().stream().filter(e -> e.path().equals(root)).toList(), "the workspace itself with another mode");
             count(parts, modes.keySet().stream().filter(e -> !e.isDirectory()).toList(), "files the group cannot edit");
@@ -230,7 +239,11 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
          * Root first, and only through finds whose predicates pick exactly the entries decided
          * above (the workspace directory itself by its path, with {@code -h}): an owner outside
          * the group becomes the agent; a member's entry only gets the group. Then, by path, with
-         * each entry's (new) owner's rights: modes, and the two inheritable entries.
+         * each entry's (new) owner's rights: the group's deny entries go, modes, and the two
+         * inheritable entries. Directories go level by level from the top, each level before
+         * anything below it is named: a directory that only its owner could enter (alice's 0700,
+         * or one denying the group search) would otherwise stop the agent's chmod of an entry
+         * inside it.
          */
         List<Op> writes(SharedWorkspace ws, Set<String> keepers, boolean agentNotCreatedYet) {
             MacCommands.FindAction exec = agentNotCreatedYet ? MacCommands.FindAction.IN_BATCHES : MacCommands.FindAction.IN_EACH_DIRECTORY;
@@ -251,10 +264,12 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 expression.addAll(exec.run(MacCommands.CHOWN, "-h", ":" + ws.group()));
                 writes.add(Op.root(MacCommands.findInTree(root, expression)));
             }
-            Map<List<Object>, List<String>> byOwnerAndMode = new LinkedHashMap<>();
-            modes.forEach((e, mode) -> byOwnerAndMode.computeIfAbsent(List.of(ownerAfter.get(e.path()), mode), k -> new ArrayList<>()).add(e.path()));
-            byOwnerAndMode.forEach((key, paths) -> batches(paths).forEach(b ->
-                    writes.add(Op.as((String) key.get(0), MacCommands.chmod((Integer) key.get(1), b)))));
+            Map<PathEdit, List<String>> edits = new LinkedHashMap<>();
+            denials.forEach((e, denying) -> denying.forEach(d ->
+                    edits.computeIfAbsent(PathEdit.removal(e, ownerAfter.get(e.path()), d.index()), k -> new ArrayList<>()).add(e.path())));
+            modes.forEach((e, mode) -> edits.computeIfAbsent(PathEdit.mode(e, ownerAfter.get(e.path()), mode), k -> new ArrayList<>()).add(e.path()));
+            edits.entrySet().stream().sorted(Map.Entry.comparingByKey(PathEdit.ORDER))
+                    .forEach(edit -> batches(edit.getValue()).forEach(paths -> writes.add(Op.as(edit.getKey().owner(), edit.getKey().command(paths)))));
             addEntries(writes, withoutDirectoryEntry, directoryEntry(ws.group()));
             addEntries(writes, withoutFileEntry, fileEntry(ws.group()));
             return writes;
@@ -268,7 +283,8 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         }
 
         /**
-         * What undo needs: each entry's old owner and group, its old mode where a chmod or a
+         * What undo needs: each entry's old owner and group, the group's deny entries it loses
+         * (index and rights, e.g. {@code deny 0:write,append}), its old mode where a chmod or a
          * chown changes it, and which of the two entries it gets ({@code D} for directories',
          * {@code F} for files').
          */
@@ -277,6 +293,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             for (List<LsEntry> changed : List.of(rootOwner, outsiders, otherGroup)) {
                 changed.forEach(e -> items.add("owner " + e.owner() + ":" + e.group() + " " + e.path()));
             }
+            denials.forEach((e, denying) -> denying.forEach(d -> items.add("deny " + d.index() + ":" + denialWords(d, e.isDirectory()) + " " + e.path())));
             modes.keySet().forEach(e -> items.add("mode " + Modes.octal(e.mode()) + " " + e.path()));
             setidCleared.forEach(e -> items.add("mode " + Modes.octal(e.mode()) + " " + e.path()));
             Map<String, String> lacks = new LinkedHashMap<>();
@@ -287,25 +304,64 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         }
     }
 
+    /**
+     * A command by path with the rights of the entries' owner, and when it runs: directories level
+     * by level from the top, then files; within an entry, deny entries from the highest index
+     * down (so that each index read still names its entry), then the mode.
+     */
+    private record PathEdit(int level, int step, String owner, int value) {
+
+        static final Comparator<PathEdit> ORDER = Comparator.comparingInt(PathEdit::level).thenComparingInt(PathEdit::step);
+
+        static PathEdit removal(LsEntry e, String owner, int index) {
+            return new PathEdit(levelOf(e), -1 - index, owner, index);
+        }
+
+        static PathEdit mode(LsEntry e, String owner, int mode) {
+            return new PathEdit(levelOf(e), 0, owner, mode);
+        }
+
+        private static int levelOf(LsEntry e) {
+            return e.isDirectory() ? depth(e.path()) : Integer.MAX_VALUE;
+        }
+
+        Command command(List<String> paths) {
+            return step < 0 ? MacCommands.removeAceAt(value, paths) : MacCommands.chmod(value, paths);
+        }
+    }
+
     /** The rights a group needs on a directory to work in it, and on a file to edit it. */
     private static final Set<AclRight> DIRECTORY_USE = EnumSet.of(AclRight.READ_DATA, AclRight.WRITE_DATA, AclRight.EXECUTE,
             AclRight.APPEND_DATA, AclRight.DELETE_CHILD);
     private static final Set<AclRight> FILE_EDIT = EnumSet.of(AclRight.READ_DATA, AclRight.WRITE_DATA);
 
     /**
-     * True when the group may do what it needs: by its mode bits (the entry's group being the
-     * collaboration group after the repair), or by an allow entry for the group that applies to the
-     * entry itself (set or inherited, not only_inherit) and no deny entry for it taking a right away.
+     * True when the group may do what it needs once its deny entries are gone ({@link #groupDenials}):
+     * by its mode bits (the entry's group being the collaboration group after the repair), or by
+     * an allow entry for the group that applies to the entry itself (set or inherited, not
+     * only_inherit).
      */
     private static boolean groupMay(LsEntry e, int mode, String group, int groupBits, Set<AclRight> rights) {
         AclEntry.Principal principal = AclEntry.Principal.group(group);
-        boolean denied = e.acl().stream().anyMatch(a -> !a.allow() && a.principal().equals(principal)
-                && !a.flags().contains(AclFlag.ONLY_INHERIT) && a.rights().stream().anyMatch(rights::contains));
-        if (denied) {
-            return false;
-        }
         return (mode & groupBits) == groupBits || e.acl().stream().anyMatch(a -> a.allow() && a.principal().equals(principal)
                 && !a.flags().contains(AclFlag.ONLY_INHERIT) && a.rights().containsAll(rights));
+    }
+
+    /**
+     * The group's deny entries that apply to the entry itself (set or inherited, not
+     * only_inherit) and take a right it needs. ACL entries are checked before the mode bits, so
+     * no mode lets the group past them: they go, with the owner's rights, and undo puts them back.
+     */
+    private static List<AclEntry> groupDenials(LsEntry e, String group, Set<AclRight> rights) {
+        AclEntry.Principal principal = AclEntry.Principal.group(group);
+        return e.acl().stream().filter(a -> !a.allow() && a.principal().equals(principal)
+                && !a.flags().contains(AclFlag.ONLY_INHERIT) && a.rights().stream().anyMatch(rights::contains)).toList();
+    }
+
+    /** A deny entry of the group as chmod reads it, without the principal and {@code deny}: {@code write,append}. */
+    private static String denialWords(AclEntry denial, boolean directory) {
+        String text = denial.toChmodText(directory);
+        return text.substring(denial.principal().text().length() + " deny ".length());
     }
 
     /**
@@ -341,6 +397,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         List<Restore> aclRemovals = new ArrayList<>();
         List<Restore> owners = new ArrayList<>();
         Map<String, String> oldModes = new LinkedHashMap<>();
+        Map<String, List<String>> oldDenials = new LinkedHashMap<>();
         Map<String, String> ownerAfter = new LinkedHashMap<>();
         for (String item : entry.items()) {
             String[] parts = item.split(" ", 3);
@@ -355,6 +412,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                     ownerAfter.put(parts[2], oldOwner);
                 }
                 case "mode" -> oldModes.put(parts[2], parts[1]);
+                case "deny" -> oldDenials.computeIfAbsent(parts[2], k -> new ArrayList<>()).add(parts[1]);
                 case "acl" -> {
                     List<Integer> ours = new ArrayList<>();
                     if (parts[1].contains("D")) {
@@ -375,15 +433,26 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 }
             }
         }
-        aclRemovals.sort(Comparator.comparing((Restore r) -> Integer.parseInt(r.value())).reversed());
+        // the deepest entries first: a directory made since with a mode only its owner can enter (umask 077)
+        // lets the group in by the inherited entries alone, and the other owner's removals below it need them
+        aclRemovals.sort(Comparator.comparing((Restore r) -> depth(r.path())).thenComparing(r -> Integer.parseInt(r.value())).reversed());
         List<Restore> modesDeepestFirst = new ArrayList<>();
         oldModes.forEach((entryPath, mode) ->
                 modesDeepestFirst.add(new Restore(rightsOf(ownerAfter.getOrDefault(entryPath, now.get(entryPath).owner())), "mode", mode, entryPath)));
         modesDeepestFirst.sort(Comparator.comparing((Restore r) -> depth(r.path())).reversed());
+        // each entry's deny entries back at their old indexes, lowest first; the deepest entries first,
+        // so that a directory denying the group again cannot stop its owner's restore below it
+        List<Restore> denialsDeepestFirst = new ArrayList<>();
+        oldDenials.forEach((entryPath, denials) -> denials.forEach(denial -> denialsDeepestFirst.add(new Restore(
+                rightsOf(ownerAfter.getOrDefault(entryPath, now.get(entryPath).owner())), "deny",
+                denial.replaceFirst(":", ":" + AclEntry.Principal.group(group).text() + " deny "), entryPath))));
+        denialsDeepestFirst.sort(Comparator.comparing((Restore r) -> depth(r.path())).reversed()
+                .thenComparing(r -> Integer.parseInt(r.value().substring(0, r.value().indexOf(':')))));
         List<Op> writes = new ArrayList<>();
-        writes.addAll(Restore.ops(aclRemovals, r -> r.action() + " " + r.value()));
+        writes.addAll(Restore.ops(aclRemovals, r -> depth(r.path()) + " " + r.value()));
         writes.addAll(Restore.ops(owners, r -> r.action() + " " + r.value()));
         writes.addAll(Restore.ops(modesDeepestFirst, r -> depth(r.path()) + " " + r.value()));
+        writes.addAll(Restore.ops(denialsDeepestFirst, r -> r.path() + " " + r.value()));
         return UndoAction.run("restored owners, modes and ACLs of " + entry.items().size() + " workspace entries in " + path, writes);
     }
 
@@ -412,6 +481,8 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         Command command(List<String> paths) {
             return switch (action) {
                 case "acl" -> MacCommands.removeAceAt(Integer.parseInt(value), paths);
+                case "deny" -> MacCommands.addAceAt(Integer.parseInt(value.substring(0, value.indexOf(':'))), value.substring(value.indexOf(':') + 1),
+                        onlyPath(paths));
                 case "owner" -> MacCommands.chown(value.substring(0, value.indexOf(':')), value.substring(value.indexOf(':') + 1), paths);
                 case "mode" -> MacCommands.chmod(Integer.parseInt(value, 8), paths);
                 default -> throw new IllegalStateException("unknown restore " + action);
@@ -435,6 +506,14 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
     private static boolean isInheritedCopy(AclEntry entry, String group) {
         return entry.inherited() && entry.allow() && entry.principal().equals(AclEntry.Principal.group(group))
                 && (entry.rights().equals(directoryEntry(group).rights()) || entry.rights().equals(fileEntry(group).rights()));
+    }
+
+    /** The one path of a command that takes one ({@code chmod +a#}); restores for it are grouped by path. */
+    private static String onlyPath(List<String> paths) {
+        if (paths.size() != 1) {
+            throw new IllegalStateException("chmod +a# takes one path, was given " + paths);
+        }
+        return paths.get(0);
     }
 
     /** The rights of the account {@code ls} names as owner: root's for a number without an account. */

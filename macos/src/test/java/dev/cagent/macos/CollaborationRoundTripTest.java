@@ -76,16 +76,17 @@ class CollaborationRoundTripTest {
     }
 
     @Test
-    void theNextApplyHandsTheirFilesToTheWorkspaceAndThenOnlyReads() {
+    void theNextApplyLeavesTheirFilesAsTheyAreAndOnlyReads() {
         coop.apply(plan);
         coop.mac.createFileAs(AGENT, WORKSHOP + "/agent-notes.md", "a\n", 022);
         coop.mac.createFileAs(HUMAN, WORKSHOP + "/alice-todo.md", "b\n", 022);
-        coop.apply(plan);
+        coop.reapplyOnlyReads(plan);
+        assertTrue(coop.backend.verify(plan).isClean());
         for (String file : List.of("/agent-notes.md", "/alice-todo.md")) {
             FileInfo info = coop.mac.fileInfo(WORKSHOP + file).orElseThrow();
-            assertEquals("meeseeks:collabo 0660", info.owner() + ":" + info.group() + " " + info.octalMode(), file);
+            String owner = file.startsWith("/agent") ? AGENT : HUMAN;
+            assertEquals(owner + ":collabo 0644", info.owner() + ":" + info.group() + " " + info.octalMode(), file);
         }
-        coop.reapplyOnlyReads(plan);
     }
 
     /** The seed's own workspace has no inheritable entries: the same round trip fails, so the test above can. */

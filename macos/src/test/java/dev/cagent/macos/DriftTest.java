@@ -129,8 +129,9 @@ class DriftTest {
         byHand(mac, "/usr/bin/dscl", ".", "-create", "/Users/meeseeks", "UniqueID", "650");
 
         assertDrifts(List.of("user meeseeks: UniqueID should be 600, is 650",
-                "workspace /Users/meeseeks/workshop (meeseeks:collabo): workspace tree /Users/meeseeks/workshop should be owner meeseeks:collabo, "
-                        + "directories 2770, files 0660/0770, inheritable group entries, is 1 with another owner or group, 1 directories with another mode"));
+                "workspace /Users/meeseeks/workshop (meeseeks:collabo): workspace tree /Users/meeseeks/workshop should be shared: group collabo on every entry,"
+                        + " owned by meeseeks or alice, every directory usable and every file editable by the group, inheritable group entries on every directory,"
+                        + " is 1 the workspace itself with another owner or group, 1 the workspace itself with another mode"));
         mac.clearRecorded();
         assertTrue(backend.apply(correctedPlan()).succeeded());
         assertEquals(List.of("600"), mac.record("/Users/meeseeks").get("UniqueID"));
@@ -145,8 +146,9 @@ class DriftTest {
         byHand(mac, "/usr/bin/dscl", ".", "-create", "/Groups/collabo", "PrimaryGroupID", "650");
 
         assertDrifts(List.of("group collabo with alice, meeseeks: PrimaryGroupID of collabo should be 600, is 650",
-                "workspace /Users/meeseeks/workshop (meeseeks:collabo): workspace tree /Users/meeseeks/workshop should be owner meeseeks:collabo, "
-                        + "directories 2770, files 0660/0770, inheritable group entries, is 1 with another owner or group, 1 directories with another mode"));
+                "workspace /Users/meeseeks/workshop (meeseeks:collabo): workspace tree /Users/meeseeks/workshop should be shared: group collabo on every entry,"
+                        + " owned by meeseeks or alice, every directory usable and every file editable by the group, inheritable group entries on every directory,"
+                        + " is 1 the workspace itself with another owner or group, 1 the workspace itself with another mode"));
         mac.clearRecorded();
         assertTrue(backend.apply(correctedPlan()).succeeded());
         assertEquals(List.of("600"), mac.record("/Groups/collabo").get("PrimaryGroupID"));

@@ -202,10 +202,13 @@ class UndoTest {
 
         assertTrue(undo.succeeded(), undo::toString);
         assertEquals(List.of(
-                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 1 /Users/Shared/project /Users/Shared/project/src",
-                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 /Users/Shared/project /Users/Shared/project/src"),
+                "/bin/chmod -h '-a#' 1 /Users/Shared/project/src",
+                "/bin/chmod -h '-a#' 0 /Users/Shared/project/src",
+                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 1 /Users/Shared/project",
+                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 /Users/Shared/project"),
                 lines(writes(mac)).stream().filter(l -> l.contains("-a#")).toList(),
-                "chmod -a by text would take the rights out of both group entries, and out of the one that was there before");
+                "chmod -a by text would take the rights out of both group entries, and out of the one that was there before;"
+                        + " src stays alice's, who removes its entries herself");
         assertSameState(before, mac.snapshot());
     }
 
@@ -231,8 +234,8 @@ class UndoTest {
 
         assertEquals(aliceAcl, mac.fileInfo("/Users/alice").orElseThrow().acl(), "an index read from src must not remove an entry of /Users/alice");
         assertFalse(undo.succeeded(), "the swap is reported");
-        assertEquals("/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 1 /Users/Shared/project /Users/Shared/project/src  => exit 1: chmod: No ACL present '/Users/Shared/project/src'",
-                undo.failures().get(0).toString());
+        assertEquals("/bin/chmod -h '-a#' 1 /Users/Shared/project/src  => exit 1: chmod: No ACL present '/Users/Shared/project/src'",
+                undo.failures().get(0).toString(), "alice's src is edited with her rights (she runs cagent), never through the link");
     }
 
     @Test

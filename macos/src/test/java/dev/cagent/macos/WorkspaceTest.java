@@ -5,6 +5,7 @@ import dev.cagent.CagePlan;
 import dev.cagent.exec.Command;
 import dev.cagent.exec.CommandResult;
 import dev.cagent.testkit.Access;
+import dev.cagent.testkit.FakeMac;
 import dev.cagent.testkit.FileInfo;
 import dev.cagent.testkit.MacSnapshot;
 import dev.cagent.testkit.RecordedCommand;
@@ -23,9 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The shared workspace on an existing project of the human's: the tree is handed to the agent and
- * the group without following its symbolic links out of it, new files stay shared whatever the
- * creator's umask, a second apply only reads, and undo puts every owner, mode and ACL back.
+ * The shared workspace on an existing project of the human's: the tree is shared with the group
+ * (alice keeps her files; the workspace directory itself becomes the agent's) without following
+ * its symbolic links out of it, new files stay shared whatever the creator's umask, a second apply
+ * only reads, and undo puts every owner, mode and ACL back.
  */
 class WorkspaceTest {
 
@@ -59,17 +61,27 @@ class WorkspaceTest {
 
     @BeforeEach
     void anExistingProjectOfAlices() {
+        anExistingProjectOfAlices(coop.mac);
+    }
+
+    /** {@link #PROJECT} as alice's (group staff) at {@link #WS}, with three symbolic links out of it. */
+    static void anExistingProjectOfAlices(FakeMac mac) {
         PROJECT.forEach((name, mode) -> {
-            String path = name.equals("/") ? WS : WS + name.replaceAll("/$", "");
+            String path = path(name);
             if (name.endsWith("/")) {
-                coop.mac.mkdir(path, HUMAN, "staff", mode);
+                mac.mkdir(path, HUMAN, "staff", mode);
             } else {
-                coop.mac.writeFile(path, HUMAN, "staff", mode, "content of " + name + "\n");
+                mac.writeFile(path, HUMAN, "staff", mode, "content of " + name + "\n");
             }
         });
-        coop.mac.symlink(WS + "/ssh", "/Users/alice/.ssh");
-        coop.mac.symlink(WS + "/tools/nested/key", "/Users/alice/.ssh/id_ed25519");
-        coop.mac.symlink(WS + "/notes", "../../alice/.zshrc");
+        mac.symlink(WS + "/ssh", "/Users/alice/.ssh");
+        mac.symlink(WS + "/tools/nested/key", "/Users/alice/.ssh/id_ed25519");
+        mac.symlink(WS + "/notes", "../../alice/.zshrc");
+    }
+
+    /** The path of a {@link #PROJECT} name. */
+    static String path(String name) {
+        return name.equals("/") ? WS : WS + name.replaceAll("/$", "");
     }
 
     @Test
@@ -91,30 +103,31 @@ class WorkspaceTest {
     }
 
     @Test
-    void theTreeGoesToTheAgentAndTheGroupWithDirectories2770PlainFiles0660AndExecutables0770() {
+    void alicesFilesStayHersWithTheGroupDirectories2770PlainFiles0660AndExecutables0770() {
         coop.apply(plan);
 
         Map<String, String> found = new TreeMap<>();
         PROJECT.keySet().forEach(name -> {
-            String path = name.equals("/") ? WS : WS + name.replaceAll("/$", "");
-            FileInfo info = coop.mac.fileInfo(path).orElseThrow();
+            FileInfo info = coop.mac.fileInfo(path(name)).orElseThrow();
             found.put(name, info.owner() + ":" + info.group() + " " + info.octalMode() + " " + info.acl());
         });
-        String dir = "meeseeks:collabo 2770 " + List.of(FILE_ENTRY, DIRECTORY_ENTRY);
+        String entries = " " + List.of(FILE_ENTRY, DIRECTORY_ENTRY);
+        String dir = "alice:collabo 2770" + entries;
         Map<String, String> expected = new TreeMap<>(Map.ofEntries(
-                Map.entry("/", dir),
-                Map.entry("/README.md", "meeseeks:collabo 0660 []"),
-                Map.entry("/build.sh", "meeseeks:collabo 0770 []"),
-                Map.entry("/.env", "meeseeks:collabo 0660 []"),
+                Map.entry("/", "meeseeks:collabo 2770" + entries),
+                Map.entry("/README.md", "alice:collabo 0660 []"),
+                Map.entry("/build.sh", "alice:collabo 0770 []"),
+                Map.entry("/.env", "alice:collabo 0660 []"),
                 Map.entry("/tools/", dir),
-                Map.entry("/tools/deploy", "meeseeks:collabo 0770 []"),
-                Map.entry("/tools/odd", "meeseeks:collabo 0770 []"),
-                Map.entry("/tools/suid", "meeseeks:collabo 0770 []"),
-                Map.entry("/tools/shared/", dir),
+                Map.entry("/tools/deploy", "alice:collabo 0770 []"),
+                Map.entry("/tools/odd", "alice:collabo 0770 []"),
+                Map.entry("/tools/suid", "alice:collabo 0770 []"),
+                Map.entry("/tools/shared/", "alice:collabo 0770" + entries),
                 Map.entry("/tools/nested/", dir),
                 Map.entry("/tools/nested/deep/", dir),
-                Map.entry("/tools/nested/deep/data.csv", "meeseeks:collabo 0660 []")));
-        assertEquals(expected, found, "/tools/shared had the wanted 2770, which the chown clears: it is set again after");
+                Map.entry("/tools/nested/deep/data.csv", "alice:collabo 0660 []")));
+        assertEquals(expected, found, "only the workspace directory itself becomes the agent's; /tools/shared and /tools/odd lose"
+                + " setgid to the change of group, and their 0770 lets the group in all the same, so it is not set again");
     }
 
     @Test
@@ -132,37 +145,51 @@ class WorkspaceTest {
     }
 
     @Test
-    void theApplyThatCreatesTheAgentHandsTheTreeOverInBatchesAndLaterAppliesWorkInsideEachDirectory() {
+    void theApplyThatCreatesTheAgentChangesGroupsInBatchesAndLaterAppliesChangeOwnersInsideEachDirectory() {
         int mark = coop.mac.recorded().size();
         coop.apply(plan);
-        List<List<String>> first = treeWrites(mark);
-        assertEquals(4, first.size(), "owners, directory modes, file modes, the two entries: " + first);
-        first.forEach(command -> assertTrue(command.contains("-exec") && !command.contains("-execdir"), command.toString()));
+        String single = " '!' -type l '(' -type d -o -links 1 ')'";
+        assertEquals(List.of(
+                "/usr/bin/sudo -n -- /usr/sbin/chown -h meeseeks:collabo " + WS,
+                "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + single + " '!' -group collabo -exec /usr/sbin/chown -h :collabo '{}' +"),
+                rootWrites(coop.writesSince(mark)));
 
-        coop.mac.createFileAs(HUMAN, WS + "/tools/new.sh", "#!/bin/sh\n", 022);
-        coop.mac.as(HUMAN).run(Command.write("/bin/chmod", "0755", WS + "/tools/new.sh"));
+        coop.mac.writeFile(WS + "/tools/by-root.txt", "root", "wheel", 0644, "made with sudo\n");
+        coop.mac.writeFile(WS + "/tools/moved.txt", HUMAN, "staff", 0644, "moved in from elsewhere, with its group\n");
         mark = coop.mac.recorded().size();
         coop.apply(plan);
-        List<List<String>> later = treeWrites(mark);
         assertEquals(List.of(
-                List.of("/usr/bin/find", "-x", WS, "!", "-type", "l", "(", "-type", "d", "-o", "-links", "1", ")",
-                        "(", "!", "-user", "meeseeks", "-o", "!", "-group", "collabo", ")", "-execdir", "/usr/sbin/chown", "-h", "meeseeks:collabo", "{}", "+"),
-                List.of("/usr/bin/find", "-x", WS, "-type", "f", "-links", "1", "!", "-perm", "0660", "!", "-perm", "0770",
-                        "(", "(", "-perm", "-0100", "-o", "-perm", "-0010", "-o", "-perm", "-0001", ")", "-execdir", "/bin/chmod", "-h", "0770", "{}", "+",
-                        "-o", "-execdir", "/bin/chmod", "-h", "0660", "{}", "+", ")")), later);
-        assertEquals("meeseeks:collabo 0770", describe(WS + "/tools/new.sh"));
+                "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + single + " '!' -user meeseeks '!' -user alice -execdir /usr/sbin/chown -h meeseeks:collabo '{}' +",
+                "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + single + " '!' -group collabo -execdir /usr/sbin/chown -h :collabo '{}' +"),
+                rootWrites(coop.writesSince(mark)));
+        assertEquals("meeseeks:collabo 0660", describe(WS + "/tools/by-root.txt"));
+        assertEquals("alice:collabo 0660", describe(WS + "/tools/moved.txt"));
     }
 
-    /** The workspace writes since {@code mark}, without their sudo prefix; each must be a find over the whole workspace. */
-    private List<List<String>> treeWrites(int mark) {
-        List<List<String>> writes = coop.writesSince(mark).stream().map(RecordedCommand::argv)
-                .filter(argv -> argv.stream().anyMatch(a -> a.startsWith(WS)))
-                .map(argv -> argv.subList(argv.indexOf("--") + 1, argv.size())).toList();
-        for (List<String> command : writes) {
-            assertEquals(List.of("/usr/bin/find", "-x", WS), command.subList(0, 3), "no path below the workspace is ever named: " + command);
-            assertTrue(String.join(" ", command).matches(".* \\{\\} \\+( \\))?"), command.toString());
+    /** The writes among {@code writes} that name the workspace or a path in it and run with root's rights, as shell lines. */
+    static List<String> rootWrites(List<RecordedCommand> writes) {
+        return writes.stream().filter(WorkspaceTest::touchesTheWorkspace).filter(c -> runsAs(c).equals("root")).map(RecordedCommand::toString).toList();
+    }
+
+    /** True when an argument names the workspace or a path in it. */
+    static boolean touchesTheWorkspace(RecordedCommand command) {
+        return command.argv().stream().anyMatch(a -> a.equals(WS) || a.startsWith(WS + "/"));
+    }
+
+    /** Whose rights a recorded command ran with: sudo's target ({@code -u USER}, else root), or the caller's. */
+    static String runsAs(RecordedCommand command) {
+        List<String> argv = command.argv();
+        if (!argv.get(0).equals("/usr/bin/sudo")) {
+            return command.caller();
         }
-        return writes;
+        int user = argv.indexOf("-u");
+        return user >= 0 && user < argv.indexOf("--") ? argv.get(user + 1) : "root";
+    }
+
+    /** The command a recorded command ran, without its sudo prefix. */
+    static List<String> unwrapped(RecordedCommand command) {
+        List<String> argv = command.argv();
+        return argv.get(0).equals("/usr/bin/sudo") ? argv.subList(argv.indexOf("--") + 1, argv.size()) : argv;
     }
 
     @Test
@@ -210,21 +237,28 @@ class WorkspaceTest {
         List<String> treeWrites = coop.writesSince(mark).stream().map(RecordedCommand::toString).filter(c -> c.contains(WS)).toList();
         String dirs = WS + " " + WS + "/tools " + WS + "/tools/nested " + WS + "/tools/nested/deep " + WS + "/tools/shared";
         assertEquals(List.of(
-                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 1 " + dirs,
-                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 " + dirs,
+                "/bin/chmod -h '-a#' 1 " + WS + "/tools/nested/deep",
+                "/bin/chmod -h '-a#' 0 " + WS + "/tools/nested/deep",
+                "/bin/chmod -h '-a#' 1 " + WS + "/tools/nested " + WS + "/tools/shared",
+                "/bin/chmod -h '-a#' 0 " + WS + "/tools/nested " + WS + "/tools/shared",
+                "/bin/chmod -h '-a#' 1 " + WS + "/tools",
+                "/bin/chmod -h '-a#' 0 " + WS + "/tools",
+                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 1 " + WS,
+                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 " + WS,
                 "/usr/bin/sudo -n -- /usr/sbin/chown -h alice:staff " + WS + " " + WS + "/.env " + WS + "/README.md " + WS + "/build.sh " + WS
                         + "/tools " + WS + "/tools/deploy " + WS + "/tools/nested " + WS + "/tools/nested/deep " + WS + "/tools/nested/deep/data.csv "
                         + WS + "/tools/odd " + WS + "/tools/shared " + WS + "/tools/suid",
                 "/bin/chmod -h 0644 " + WS + "/tools/nested/deep/data.csv",
                 "/bin/chmod -h 0750 " + WS + "/tools/nested/deep",
-                "/bin/chmod -h 0755 " + WS + "/tools/nested",
-                "/bin/chmod -h 2770 " + WS + "/tools/shared " + WS + "/tools/odd",
                 "/bin/chmod -h 0700 " + WS + "/tools/deploy",
+                "/bin/chmod -h 0755 " + WS + "/tools/nested",
                 "/bin/chmod -h 4755 " + WS + "/tools/suid",
-                "/bin/chmod -h 0755 " + WS + "/tools " + WS + "/build.sh",
+                "/bin/chmod -h 2770 " + WS + "/tools/odd " + WS + "/tools/shared",
                 "/bin/chmod -h 0600 " + WS + "/.env",
                 "/bin/chmod -h 0644 " + WS + "/README.md",
-                "/bin/chmod -h 0755 " + WS), treeWrites);
+                "/bin/chmod -h 0755 " + WS + "/build.sh " + WS + "/tools",
+                "/bin/chmod -h 0755 " + WS), treeWrites, "entries go level by level from the deepest; alice (the caller) edits her own entries"
+                + " without sudo; only the agent's workspace directory needs sudo -u meeseeks, and giving entries back their old owner and group root");
     }
 
     @Test
@@ -232,10 +266,10 @@ class WorkspaceTest {
         coop.apply(plan);
         MacSnapshot sudoers = coop.mac.snapshot();
         coop.mac.hardLink(WS + "/tools/innocent.txt", "/private/etc/sudoers");
-        coop.mac.createFileAs(HUMAN, WS + "/tools/new.txt", "new\n", 022);
+        coop.mac.writeFile(WS + "/tools/moved.txt", HUMAN, "staff", 0644, "moved in from elsewhere, with its group\n");
         coop.apply(plan);
         assertEquals(sudoers.files().get("/private/etc/sudoers"), coop.mac.snapshot().files().get("/private/etc/sudoers"));
-        assertEquals("meeseeks:collabo 0660", describe(WS + "/tools/new.txt"), "the rest of the tree is handled");
+        assertEquals("alice:collabo 0660", describe(WS + "/tools/moved.txt"), "the rest of the tree is handled");
         coop.reapplyOnlyReads(plan);
     }
 
@@ -301,18 +335,20 @@ class WorkspaceTest {
     }
 
     @Test
-    void anApplyAfterTheTeamAddedFilesConvergesInOneGo() {
+    void anApplyAfterUnsharedEntriesArrivedConvergesInOneGo() {
         coop.apply(plan);
-        coop.mac.mkdirAs(HUMAN, WS + "/a", 022);
-        coop.mac.mkdirAs(AGENT, WS + "/a/b", 002);
-        coop.mac.createFileAs(HUMAN, WS + "/a/b/script.sh", "#!/bin/sh\n", 022);
-        coop.mac.as(HUMAN).run(Command.write("/bin/chmod", "0755", WS + "/a/b/script.sh"));
-        coop.mac.createFileAs(AGENT, WS + "/a/notes.md", "n\n", 022);
+        coop.mac.mkdir(WS + "/moved", HUMAN, "staff", 0755);
+        coop.mac.mkdir(WS + "/moved/sub", HUMAN, "staff", 0700);
+        coop.mac.writeFile(WS + "/moved/sub/script.sh", HUMAN, "staff", 0755, "#!/bin/sh\n");
+        coop.mac.writeFile(WS + "/moved/notes.md", HUMAN, "staff", 0644, "n\n");
+        coop.mac.writeFile(WS + "/tools/by-root.txt", "root", "wheel", 0600, "made with sudo\n");
         coop.apply(plan);
-        assertEquals("meeseeks:collabo 2770", describe(WS + "/a"));
-        assertEquals("meeseeks:collabo 2770", describe(WS + "/a/b"));
-        assertEquals("meeseeks:collabo 0770", describe(WS + "/a/b/script.sh"));
-        assertEquals("meeseeks:collabo 0660", describe(WS + "/a/notes.md"));
+        String entries = " " + List.of(FILE_ENTRY, DIRECTORY_ENTRY);
+        assertEquals("alice:collabo 2770" + entries, describe(WS + "/moved") + " " + coop.mac.fileInfo(WS + "/moved").orElseThrow().acl());
+        assertEquals("alice:collabo 2770" + entries, describe(WS + "/moved/sub") + " " + coop.mac.fileInfo(WS + "/moved/sub").orElseThrow().acl());
+        assertEquals("alice:collabo 0770", describe(WS + "/moved/sub/script.sh"));
+        assertEquals("alice:collabo 0660", describe(WS + "/moved/notes.md"));
+        assertEquals("meeseeks:collabo 0660", describe(WS + "/tools/by-root.txt"));
         coop.reapplyOnlyReads(plan);
     }
 
