@@ -530,11 +530,6 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         return entry.acl().stream().filter(a -> isExplicitly(a, wanted)).map(AclEntry::index).findFirst();
     }
 
-    /** True when the entry holds an explicit allow entry with these flags and at least these rights. */
-    private static boolean explicitlyHolds(LsEntry entry, AclEntry wanted) {
-        return entry.acl().stream().anyMatch(a -> isExplicitly(a, wanted));
-    }
-
     private static boolean isExplicitly(AclEntry a, AclEntry wanted) {
         return !a.inherited() && a.allow() == wanted.allow() && a.principal().equals(wanted.principal())
                 && a.rights().containsAll(wanted.rights()) && a.flags().equals(wanted.flags());
