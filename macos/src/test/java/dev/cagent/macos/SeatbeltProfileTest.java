@@ -87,6 +87,23 @@ class SeatbeltProfileTest {
     }
 
     @Test
+    void applyReportsThatNestedSandboxesFailAndRefusesAProfileThatKeepsTheAgentOutOfTheWorkspace() {
+        ApplyReport report = apply(plan);
+        assertEquals(List.of("SEATBELT_NESTED_SANDBOX"), report.lint().findings().stream().map(dev.cagent.lint.Finding::code).toList());
+        assertEquals(dev.cagent.lint.Severity.INFO, report.lint().findings().get(0).severity());
+
+        FakeMac other = FakeMac.stock();
+        CagePlan readOnlyWorkspace = Cages.corrected().seatbeltWritableRoots("/private/tmp", "/private/var/folders").build();
+        PlanRefusedException refused = assertThrows(PlanRefusedException.class, () -> Cages.backend(other).apply(readOnlyWorkspace));
+        assertTrue(refused.getMessage().contains("ERROR SEATBELT_NO_WORKSPACE_WRITE [" + Cages.WORKSHOP + "]: the Seatbelt profile lets the agent write only in "
+                + "/private/tmp, /private/var/folders (and not in /Users/alice, /Library/Keychains): it cannot edit the workspace it shares with you;"
+                + " fix: seatbeltWritable(\"" + Cages.WORKSHOP + "\")"), refused.getMessage());
+        assertEquals(List.of(), Cages.writes(other));
+        ApplyReport accepted = Cages.backend(other).apply(readOnlyWorkspace.toBuilder().acceptRisk("SEATBELT_NO_WORKSPACE_WRITE").build());
+        assertTrue(accepted.succeeded(), accepted::toString);
+    }
+
+    @Test
     void aSecondApplyOnlyReadsAndVerifyIsClean() {
         apply(plan);
         mac.clearRecorded();
