@@ -375,7 +375,7 @@ public final class CagePlan {
          * program through ({@code sandbox-exec}): root-owned at
          * {@code /Library/Application Support/cagent/NAME/seatbelt.sb}; writes only in the agent's
          * home, the workspace, {@code /private/tmp} and {@code /private/var/folders}; reads the
-         * system, {@code /opt/homebrew} and the root-owned Claude Code settings; network allowed;
+         * system, {@code /opt/homebrew}, Claude Code's managed and root-owned settings; network allowed;
          * the plan's denies repeated. Tools that sandbox themselves (Claude Code's own /sandbox,
          * {@code swift build}) fail inside it: a sandbox cannot be nested.
          */

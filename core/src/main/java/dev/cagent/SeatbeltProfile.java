@@ -28,8 +28,12 @@ public record SeatbeltProfile(String profileFile, List<String> writableRoots, Li
     /** Shared temporary directories every agent needs: Claude Code keeps its files in /private/tmp/claude-UID, the C library its per-user ones below /private/var/folders. */
     public static final List<String> TEMPORARY_ROOTS = List.of("/private/tmp", "/private/var/folders");
 
-    /** Read by default besides the system: Homebrew's prefix on Apple silicon, where Claude Code, node and jq usually live (Intel's /usr/local lies in /usr). */
-    public static final List<String> DEFAULT_READABLE = List.of("/opt/homebrew");
+    /**
+     * Read by default besides the system: Homebrew's prefix on Apple silicon, where Claude Code,
+     * node and jq usually live (Intel's /usr/local lies in /usr), and the directory of Claude
+     * Code's managed settings, which apply to every user of the Mac.
+     */
+    public static final List<String> DEFAULT_READABLE = List.of("/opt/homebrew", "/Library/Application Support/ClaudeCode");
 
     public SeatbeltProfile {
         MacPaths.check("seatbelt profile file", profileFile);

@@ -102,7 +102,7 @@ class CagePlanBuilderTest {
                 .claudeCodeHook(ClaudeCodeHook.Location.ROOT_OWNED).seatbelt().build();
         assertEquals(new SeatbeltProfile("/Library/Application Support/cagent/meeseeks/seatbelt.sb",
                         List.of("/Users/meeseeks", "/Users/Shared/collabo", "/private/tmp", "/private/var/folders"),
-                        List.of("/opt/homebrew", "/Library/Application Support/cagent/meeseeks/claude-settings.json"),
+                        List.of("/opt/homebrew", "/Library/Application Support/ClaudeCode", "/Library/Application Support/cagent/meeseeks/claude-settings.json"),
                         List.of("/Users/alice"), List.of("/Users"), true),
                 plan.step(SeatbeltProfile.class).orElseThrow());
         assertEquals(List.of(UserAccount.class, CollaborationGroup.class, HomeDirectory.class, AccessDenial.class, AccessDenial.class,
@@ -119,7 +119,7 @@ class CagePlanBuilderTest {
                 .step(SeatbeltProfile.class).orElseThrow();
         assertEquals("/private/etc/cagent/meeseeks.sb", profile.profileFile());
         assertEquals(List.of("/Users/meeseeks", "/private/tmp", "/private/var/folders", "/private/tmp/build", "/private/var/cache/x"), profile.writableRoots());
-        assertEquals(List.of("/opt/homebrew", "/Applications/Xcode.app", "/private/etc/extra"), profile.readablePaths());
+        assertEquals(List.of("/opt/homebrew", "/Library/Application Support/ClaudeCode", "/Applications/Xcode.app", "/private/etc/extra"), profile.readablePaths());
         assertFalse(profile.network());
         for (java.util.function.UnaryOperator<CagePlan.Builder> alone : List.<java.util.function.UnaryOperator<CagePlan.Builder>>of(
                 b -> b.seatbeltWritable("/Volumes/Work"), b -> b.seatbeltReadable("/Volumes/Ref"), b -> b.seatbeltNetwork(true),
@@ -150,7 +150,7 @@ class CagePlanBuilderTest {
         assertEquals(SeatbeltProfile.DEFAULT_READABLE, standard.readablePaths(), "/usr/bin/jq and Homebrew's jq are read anyway; the user-level settings are in the home");
         SeatbeltProfile own = minimal().claudeCodeHook().jqCandidates("/Users/Shared/tools/jq", "/usr/local/bin/jq", "/Users/meeseeks/bin/jq").seatbelt().build()
                 .step(SeatbeltProfile.class).orElseThrow();
-        assertEquals(List.of("/opt/homebrew", "/Users/Shared/tools/jq"), own.readablePaths());
+        assertEquals(List.of("/opt/homebrew", "/Library/Application Support/ClaudeCode", "/Users/Shared/tools/jq"), own.readablePaths());
     }
 
     @Test

@@ -147,7 +147,7 @@ public final class SeatbeltPolicy {
 
         t.group("where the agent writes (and reads, and runs what it built): its home, the workspace, the temporary directories",
                 "(allow file-read* file-write* file-map-executable", WRITABLE_ROOT, profile.writableRoots(), SeatbeltPolicy::paramSubpath);
-        t.group("what it reads besides the system: program prefixes, the root-owned Claude Code settings",
+        t.group("what it reads besides the system: program prefixes, Claude Code's managed and root-owned settings",
                 "(allow file-read* file-map-executable", READABLE, profile.readablePaths(), SeatbeltPolicy::paramSubpath);
 
         if (profile.network()) {

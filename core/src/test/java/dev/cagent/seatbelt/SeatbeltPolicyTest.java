@@ -85,7 +85,8 @@ class SeatbeltPolicyTest {
         expected.put("WRITABLE_ROOT_2", "/private/tmp");
         expected.put("WRITABLE_ROOT_3", "/private/var/folders");
         expected.put("READABLE_0", "/opt/homebrew");
-        expected.put("READABLE_1", "/Library/Application Support/cagent/meeseeks/claude-settings.json");
+        expected.put("READABLE_1", "/Library/Application Support/ClaudeCode");
+        expected.put("READABLE_2", "/Library/Application Support/cagent/meeseeks/claude-settings.json");
         expected.put("HIDDEN_0", "/Users/alice");
         expected.put("HIDDEN_1", "/Library/Keychains");
         expected.put("UNREADABLE_0", "/Users");
@@ -185,7 +186,7 @@ class SeatbeltPolicyTest {
         CagePlan readOnly = Cage.forUser("meeseeks").collaborationGroup("collabo").seatbeltWritableRoots().build();
         SeatbeltProfile profile = profile(readOnly);
         assertEquals(List.of(), profile.writableRoots());
-        assertEquals(Map.of("READABLE_0", "/opt/homebrew"), SeatbeltPolicy.parameters(profile));
+        assertEquals(Map.of("READABLE_0", "/opt/homebrew", "READABLE_1", "/Library/Application Support/ClaudeCode"), SeatbeltPolicy.parameters(profile));
         List<Sexp.Node> forms = Sexp.parse(SeatbeltPolicy.render(profile));
         assertEquals(List.of("(deny default)"), forms.stream().map(f -> (Sexp.ListNode) f).filter(f -> "deny".equals(f.head())).map(Object::toString).toList());
         assertTrue(forms.stream().noneMatch(f -> f.toString().contains("file-write*")), "nothing is writable");

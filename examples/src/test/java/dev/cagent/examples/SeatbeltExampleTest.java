@@ -35,7 +35,8 @@ class SeatbeltExampleTest {
         assertTrue(launch.contains(" sh /Users/meeseeks/workshop /usr/bin/sandbox-exec -f '/Library/Application Support/cagent/meeseeks/seatbelt.sb'"
                 + " -D WRITABLE_ROOT_0=/Users/meeseeks -D WRITABLE_ROOT_1=/Users/meeseeks/workshop -D WRITABLE_ROOT_2=/private/tmp"
                 + " -D WRITABLE_ROOT_3=/private/var/folders -D READABLE_0=/opt/homebrew"
-                + " -D 'READABLE_1=/Library/Application Support/cagent/meeseeks/claude-settings.json'"
+                + " -D 'READABLE_1=/Library/Application Support/ClaudeCode'"
+                + " -D 'READABLE_2=/Library/Application Support/cagent/meeseeks/claude-settings.json'"
                 + " -D HIDDEN_0=/Users/alice -D HIDDEN_1=/Library/Keychains -D UNREADABLE_0=/Users -D UNREADABLE_1=/private/etc"
                 + " -D UNREADABLE_2=/private/var -D PROTECTED_PARENT_0=/Library -D PROTECTED_PARENT_1=/private"
                 + " /opt/homebrew/bin/claude --settings '/Library/Application Support/cagent/meeseeks/claude-settings.json'"), launch);

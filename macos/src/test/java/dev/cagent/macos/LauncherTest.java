@@ -89,7 +89,7 @@ class LauncherTest {
         return List.of("/usr/bin/sandbox-exec", "-f", PROFILE,
                 "-D", "WRITABLE_ROOT_0=/Users/meeseeks", "-D", "WRITABLE_ROOT_1=" + WORKSHOP,
                 "-D", "WRITABLE_ROOT_2=/private/tmp", "-D", "WRITABLE_ROOT_3=/private/var/folders",
-                "-D", "READABLE_0=/opt/homebrew", "-D", "READABLE_1=" + ROOT_SETTINGS);
+                "-D", "READABLE_0=/opt/homebrew", "-D", "READABLE_1=/Library/Application Support/ClaudeCode", "-D", "READABLE_2=" + ROOT_SETTINGS);
     }
 
     @Test
@@ -125,7 +125,7 @@ class LauncherTest {
         assertThrows(IllegalArgumentException.class, () -> sandboxed.claudeCode("/Users/alice/bin/claude"), "the human's home is closed to the agent");
         assertEquals(0, coop.mac.recorded().stream().filter(RecordedCommand::started).count());
         AgentLauncher readable = coop.backend.launcher(plan.toBuilder().seatbeltReadable("/Applications/Tool.app").build());
-        assertTrue(readable.command(List.of("/Applications/Tool.app/Contents/MacOS/tool")).argv().contains("READABLE_1=/Applications/Tool.app"));
+        assertTrue(readable.command(List.of("/Applications/Tool.app/Contents/MacOS/tool")).argv().contains("READABLE_2=/Applications/Tool.app"));
     }
 
     @Test
