@@ -2,6 +2,7 @@ package dev.cagent;
 
 import dev.cagent.lint.Lint;
 import dev.cagent.lint.LintReport;
+import dev.cagent.seatbelt.SeatbeltPolicy;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -137,6 +138,12 @@ public final class CagePlan {
         private ClaudeCodeHook.Location hookLocation;
         private String hookSettingsFile;
         private List<String> jqCandidates = ClaudeCodeHook.DEFAULT_JQ_CANDIDATES;
+        private boolean seatbelt;
+        private String seatbeltProfileFile;
+        private List<String> seatbeltWritableRoots;
+        private final Set<String> seatbeltExtraWritable = new LinkedHashSet<>();
+        private final Set<String> seatbeltReadable = new LinkedHashSet<>(SeatbeltProfile.DEFAULT_READABLE);
+        private boolean seatbeltNetwork = true;
         private final List<CustomStep> customSteps = new ArrayList<>();
         private final Set<String> acceptedRisks = new LinkedHashSet<>();
 
@@ -363,6 +370,68 @@ public final class CagePlan {
             return this;
         }
 
+        /**
+         * Adds a Seatbelt profile, the cage's second wall, that the backend's launcher starts every
+         * program through ({@code sandbox-exec}): root-owned at
+         * {@code /Library/Application Support/cagent/NAME/seatbelt.sb}; writes only in the agent's
+         * home, the workspace, {@code /private/tmp} and {@code /private/var/folders}; reads the
+         * system, {@code /opt/homebrew}, Claude Code's managed and root-owned settings; network allowed;
+         * the plan's denies repeated. Tools that sandbox themselves (Claude Code's own /sandbox,
+         * {@code swift build}) fail inside it: a sandbox cannot be nested.
+         */
+        public Builder seatbelt() {
+            this.seatbelt = true;
+            return this;
+        }
+
+        /** Adds the Seatbelt profile (see {@link #seatbelt()}) at {@code path}, which only root may write. */
+        public Builder seatbeltProfileFile(String path) {
+            String checked = MacPaths.canonical(MacPaths.check("seatbelt profile file", path));
+            if (checked.equals("/")) {
+                throw new InvalidPlanException("seatbelt profile file", "'/' is a directory: give the profile a file of its own, e.g. "
+                        + rootOwnedDirectory() + "/" + SeatbeltProfile.FILE_NAME);
+            }
+            this.seatbeltProfileFile = checked;
+            return seatbelt();
+        }
+
+        /** Adds the Seatbelt profile and lets programs in it write (and read) at {@code path} too, in its canonical spelling. */
+        public Builder seatbeltWritable(String path) {
+            seatbeltExtraWritable.add(writableRoot(path));
+            return seatbelt();
+        }
+
+        /**
+         * Adds the Seatbelt profile with exactly these writable roots instead of the default ones
+         * (the agent's home, the workspace, the temporary directories); none makes a read-only cage.
+         */
+        public Builder seatbeltWritableRoots(String... paths) {
+            List<String> roots = new ArrayList<>();
+            for (String path : required("seatbelt writable", paths, "name the directories, or none for a read-only cage")) {
+                roots.add(writableRoot(path));
+            }
+            this.seatbeltWritableRoots = List.copyOf(roots);
+            return seatbelt();
+        }
+
+        private static String writableRoot(String path) {
+            String checked = MacPaths.canonical(MacPaths.check("seatbelt writable", path));
+            SeatbeltProfile.refuseWholeDisk(checked);
+            return checked;
+        }
+
+        /** Adds the Seatbelt profile and lets programs in it read (and run) what lies at {@code path} too, e.g. /Applications/Xcode.app. */
+        public Builder seatbeltReadable(String path) {
+            seatbeltReadable.add(MacPaths.canonical(MacPaths.check("seatbelt readable", path)));
+            return seatbelt();
+        }
+
+        /** Adds the Seatbelt profile and says whether programs in it may use the network (default true; Claude Code needs it for its API). */
+        public Builder seatbeltNetwork(boolean allowed) {
+            this.seatbeltNetwork = allowed;
+            return seatbelt();
+        }
+
         /** Adds a step of your own, applied after the built-in ones. */
         public Builder step(CustomStep step) {
             customSteps.add(required("step", step, "pass a CustomStep instance"));
@@ -431,16 +500,68 @@ public final class CagePlan {
             if (humanUmask != null) {
                 steps.add(new ShellUmask(humanUmaskFile != null ? humanUmaskFile : humanHomePath + "/.zshrc", human, humanUmask));
             }
-            if (hookLocation != null) {
-                steps.add(switch (hookLocation) {
-                    case USER -> new ClaudeCodeHook(agentHome + "/.claude/settings.json", hookLocation, name, jqCandidates);
-                    case PROJECT -> new ClaudeCodeHook(workspace + "/.claude/settings.json", hookLocation, name, jqCandidates);
-                    case ROOT_OWNED -> new ClaudeCodeHook(hookSettingsFile != null ? hookSettingsFile
-                            : "/Library/Application Support/cagent/" + name + "/claude-settings.json", hookLocation, "root", jqCandidates);
-                });
+            ClaudeCodeHook hook = hookLocation == null ? null : switch (hookLocation) {
+                case USER -> new ClaudeCodeHook(agentHome + "/.claude/settings.json", hookLocation, name, jqCandidates);
+                case PROJECT -> new ClaudeCodeHook(workspace + "/.claude/settings.json", hookLocation, name, jqCandidates);
+                case ROOT_OWNED -> new ClaudeCodeHook(hookSettingsFile != null ? hookSettingsFile
+                        : rootOwnedDirectory() + "/claude-settings.json", hookLocation, "root", jqCandidates);
+            };
+            if (hook != null) {
+                steps.add(hook);
+            }
+            if (seatbelt) {
+                steps.add(seatbeltProfile(agentHome, hook));
             }
             steps.addAll(customSteps);
             return new CagePlan(copy(), steps);
+        }
+
+        /** Where cagent keeps the agent's root-owned files by default: the Claude Code settings, the Seatbelt profile. */
+        private String rootOwnedDirectory() {
+            return "/Library/Application Support/cagent/" + name;
+        }
+
+        /**
+         * The profile for this plan: the writable roots given or the defaults, the readable paths
+         * plus what the hook needs (its root-owned settings, a jq the profile would not reach
+         * otherwise), and the plan's denies on search and on reading.
+         */
+        private SeatbeltProfile seatbeltProfile(String agentHome, ClaudeCodeHook hook) {
+            String file = seatbeltProfileFile != null ? seatbeltProfileFile : rootOwnedDirectory() + "/" + SeatbeltProfile.FILE_NAME;
+            Set<String> writable = new LinkedHashSet<>();
+            if (seatbeltWritableRoots != null) {
+                writable.addAll(seatbeltWritableRoots);
+            } else {
+                writable.add(agentHome);
+                if (workspace != null) {
+                    writable.add(workspace);
+                }
+                writable.addAll(SeatbeltProfile.TEMPORARY_ROOTS);
+            }
+            writable.addAll(seatbeltExtraWritable);
+            writable.stream().filter(root -> MacPaths.isBelow(file, root)).findFirst().ifPresent(root -> {
+                throw new InvalidPlanException("seatbelt profile file", "the profile " + file + " lies in " + root
+                        + ", where the sandbox lets the agent write: it could rewrite its own profile; keep it where only root writes, e.g. "
+                        + rootOwnedDirectory() + "/" + SeatbeltProfile.FILE_NAME);
+            });
+            List<String> hidden = new ArrayList<>();
+            List<String> unreadable = new ArrayList<>();
+            denials.forEach((path, d) -> {
+                if (d.rights().contains(AclRight.EXECUTE)) {
+                    hidden.add(path);
+                } else if (d.rights().contains(AclRight.READ_DATA)) {
+                    unreadable.add(path);
+                }
+            });
+            Set<String> readable = new LinkedHashSet<>(seatbeltReadable);
+            SeatbeltProfile base = new SeatbeltProfile(file, List.copyOf(writable), List.copyOf(readable), hidden, unreadable, seatbeltNetwork);
+            if (hook != null && hook.location() == ClaudeCodeHook.Location.ROOT_OWNED) {
+                readable.add(MacPaths.canonical(hook.settingsFile()));
+            }
+            if (hook != null) {
+                hook.jqCandidates().stream().map(MacPaths::canonical).filter(jq -> !SeatbeltPolicy.allowsReading(base, jq)).forEach(readable::add);
+            }
+            return new SeatbeltProfile(file, base.writableRoots(), List.copyOf(readable), hidden, unreadable, seatbeltNetwork);
         }
 
         /** {@code value}, or an {@link InvalidPlanException} naming {@code field} and the fix when it is null. */
@@ -477,6 +598,13 @@ public final class CagePlan {
             b.hookLocation = hookLocation;
             b.hookSettingsFile = hookSettingsFile;
             b.jqCandidates = jqCandidates;
+            b.seatbelt = seatbelt;
+            b.seatbeltProfileFile = seatbeltProfileFile;
+            b.seatbeltWritableRoots = seatbeltWritableRoots;
+            b.seatbeltExtraWritable.addAll(seatbeltExtraWritable);
+            b.seatbeltReadable.clear();
+            b.seatbeltReadable.addAll(seatbeltReadable);
+            b.seatbeltNetwork = seatbeltNetwork;
             b.customSteps.addAll(customSteps);
             b.acceptedRisks.addAll(acceptedRisks);
             return b;

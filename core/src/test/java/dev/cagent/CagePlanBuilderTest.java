@@ -96,6 +96,73 @@ class CagePlanBuilderTest {
         assertEquals(List.of("alice", "meeseeks", "bob"), plan.step(CollaborationGroup.class).orElseThrow().members());
     }
 
+    @Test
+    void seatbeltDefaults() {
+        CagePlan plan = minimal().human("alice").deny("/Users/alice").denyListing("/Users").workspace("/Users/Shared/collabo")
+                .claudeCodeHook(ClaudeCodeHook.Location.ROOT_OWNED).seatbelt().build();
+        assertEquals(new SeatbeltProfile("/Library/Application Support/cagent/meeseeks/seatbelt.sb",
+                        List.of("/Users/meeseeks", "/Users/Shared/collabo", "/private/tmp", "/private/var/folders"),
+                        List.of("/opt/homebrew", "/Library/Application Support/ClaudeCode", "/Library/Application Support/cagent/meeseeks/claude-settings.json"),
+                        List.of("/Users/alice"), List.of("/Users"), true),
+                plan.step(SeatbeltProfile.class).orElseThrow());
+        assertEquals(List.of(UserAccount.class, CollaborationGroup.class, HomeDirectory.class, AccessDenial.class, AccessDenial.class,
+                SharedWorkspace.class, ClaudeCodeHook.class, SeatbeltProfile.class), stepTypes(plan), "the profile comes after the hook it reads");
+        CustomStep custom = () -> "custom";
+        assertEquals(custom, plan.toBuilder().step(custom).build().steps().get(8), "custom steps still come last");
+        assertTrue(minimal().build().step(SeatbeltProfile.class).isEmpty(), "no profile unless asked for");
+    }
+
+    @Test
+    void seatbeltSettingsAddTheProfileAndAreSpelledCanonically() {
+        SeatbeltProfile profile = minimal().seatbeltProfileFile("/etc/cagent/meeseeks.sb").seatbeltWritable("/tmp/build").seatbeltWritable("/var/cache/x")
+                .seatbeltReadable("/Applications/Xcode.app").seatbeltReadable("/etc/extra").seatbeltNetwork(false).build()
+                .step(SeatbeltProfile.class).orElseThrow();
+        assertEquals("/private/etc/cagent/meeseeks.sb", profile.profileFile());
+        assertEquals(List.of("/Users/meeseeks", "/private/tmp", "/private/var/folders", "/private/tmp/build", "/private/var/cache/x"), profile.writableRoots());
+        assertEquals(List.of("/opt/homebrew", "/Library/Application Support/ClaudeCode", "/Applications/Xcode.app", "/private/etc/extra"), profile.readablePaths());
+        assertFalse(profile.network());
+        for (java.util.function.UnaryOperator<CagePlan.Builder> alone : List.<java.util.function.UnaryOperator<CagePlan.Builder>>of(
+                b -> b.seatbeltWritable("/Volumes/Work"), b -> b.seatbeltReadable("/Volumes/Ref"), b -> b.seatbeltNetwork(true),
+                b -> b.seatbeltWritableRoots("/Volumes/Work"), b -> b.seatbeltProfileFile("/Library/cagent.sb"))) {
+            assertTrue(alone.apply(minimal()).build().step(SeatbeltProfile.class).isPresent(), "each seatbelt setting adds the profile");
+        }
+    }
+
+    @Test
+    void explicitWritableRootsReplaceTheDefaultsAndAddedOnesStillCount() {
+        SeatbeltProfile profile = minimal().workspace("/Users/Shared/w").seatbeltWritable("/Volumes/Build").seatbeltWritableRoots("/Users/Shared/w", "/tmp")
+                .build().step(SeatbeltProfile.class).orElseThrow();
+        assertEquals(List.of("/Users/Shared/w", "/private/tmp", "/Volumes/Build"), profile.writableRoots());
+        assertEquals(List.of(), minimal().seatbeltWritableRoots().build().step(SeatbeltProfile.class).orElseThrow().writableRoots(), "a read-only cage");
+    }
+
+    @Test
+    void theProfileMirrorsTheDeniesOnSearchAndOnReadingOnly() {
+        SeatbeltProfile profile = minimal().deny("/etc/ssh").denyListing("/Users").deny("/private/var/db/sudo", AclRight.WRITE_DATA)
+                .deny("/Library/Keychains", AclRight.READ_DATA, AclRight.EXECUTE).seatbelt().build().step(SeatbeltProfile.class).orElseThrow();
+        assertEquals(List.of("/private/etc/ssh", "/Library/Keychains"), profile.hiddenPaths());
+        assertEquals(List.of("/Users"), profile.unreadablePaths(), "a deny of writing alone is the ACL's to enforce");
+    }
+
+    @Test
+    void aJqTheProfileWouldNotReachBecomesReadable() {
+        SeatbeltProfile standard = minimal().claudeCodeHook().seatbelt().build().step(SeatbeltProfile.class).orElseThrow();
+        assertEquals(SeatbeltProfile.DEFAULT_READABLE, standard.readablePaths(), "/usr/bin/jq and Homebrew's jq are read anyway; the user-level settings are in the home");
+        SeatbeltProfile own = minimal().claudeCodeHook().jqCandidates("/Users/Shared/tools/jq", "/usr/local/bin/jq", "/Users/meeseeks/bin/jq").seatbelt().build()
+                .step(SeatbeltProfile.class).orElseThrow();
+        assertEquals(List.of("/opt/homebrew", "/Library/Application Support/ClaudeCode", "/Users/Shared/tools/jq"), own.readablePaths());
+    }
+
+    @Test
+    void aSeatbeltStepRefusesPathsTheKernelWouldNotMatch() {
+        InvalidPlanException e = assertThrows(InvalidPlanException.class,
+                () -> new SeatbeltProfile("/Library/x.sb", List.of("/tmp"), List.of(), List.of(), List.of(), true));
+        assertEquals("seatbelt writable: path '/tmp' is not spelled the way the kernel matches it: write '/private/tmp'", e.getMessage());
+        assertThrows(InvalidPlanException.class, () -> new SeatbeltProfile("/Library/x.sb", List.of("/"), List.of(), List.of(), List.of(), true));
+        assertThrows(InvalidPlanException.class, () -> new SeatbeltProfile("/Library/x.sb", List.of(), null, List.of(), List.of(), true));
+        assertThrows(InvalidPlanException.class, () -> new SeatbeltProfile("x.sb", List.of(), List.of(), List.of(), List.of(), true));
+    }
+
     static Stream<Arguments> argumentChecks() {
         return Stream.of(
                 check("realName(null)", b -> b.realName(null), "realName", "missing (null)"),
@@ -137,6 +204,14 @@ class CagePlanBuilderTest {
                 check("jqCandidates none", CagePlan.Builder::jqCandidates, "jq", "no path given: name at least one, e.g. /usr/bin/jq"),
                 check("jqCandidates null", b -> b.jqCandidates((String[]) null), "jq", "name at least one path"),
                 check("jqCandidates quote", b -> b.jqCandidates("/opt/it's/jq"), "jq", "install or link jq at a path without quotes"),
+                check("seatbeltProfileFile relative", b -> b.seatbeltProfileFile("seatbelt.sb"), "seatbelt profile file", "is relative"),
+                check("seatbeltProfileFile /", b -> b.seatbeltProfileFile("/"), "seatbelt profile file",
+                        "give the profile a file of its own, e.g. /Library/Application Support/cagent/meeseeks/seatbelt.sb"),
+                check("seatbeltWritable /", b -> b.seatbeltWritable("/"), "seatbelt writable", "'/' would let the agent write the whole disk"),
+                check("seatbeltWritable ~", b -> b.seatbeltWritable("~/build"), "seatbelt writable", "starts with '~'"),
+                check("seatbeltWritableRoots null", b -> b.seatbeltWritableRoots((String[]) null), "seatbelt writable", "or none for a read-only cage"),
+                check("seatbeltWritableRoots one bad", b -> b.seatbeltWritableRoots("/Users/meeseeks", "/tmp/"), "seatbelt writable", "write it without, as '/tmp'"),
+                check("seatbeltReadable ..", b -> b.seatbeltReadable("/opt/../Users/alice"), "seatbelt readable", "without . or .. segments"),
                 check("step(null)", b -> b.step(null), "step", "pass a CustomStep instance"),
                 check("acceptRisk unknown", b -> b.acceptRisk("NO_SUCH_RULE"), "acceptRisk", "unknown lint code 'NO_SUCH_RULE': use one of [DENY_BLOCKS_HOME"));
     }
@@ -187,7 +262,12 @@ class CagePlanBuilderTest {
                         "add workspace(PATH) or choose Location.USER"),
                 check("humanHome without human", b -> b.primaryGroupId(700).humanHome("/Users/alice"), "humanHome", "whose home is /Users/alice? add human(\"NAME\")"),
                 check("member without group", b -> b.primaryGroupId(700).alsoMember("bob"), "alsoMember", "need a group to join: add collaborationGroup(\"NAME\")"),
-                check("group id without group", b -> b.primaryGroupId(700).collaborationGroupId(701), "collaborationGroupId", "add collaborationGroup(\"NAME\")"));
+                check("group id without group", b -> b.primaryGroupId(700).collaborationGroupId(701), "collaborationGroupId", "add collaborationGroup(\"NAME\")"),
+                check("seatbelt profile where the agent writes", b -> b.primaryGroupId(700).seatbeltProfileFile("/Users/meeseeks/seatbelt.sb"), "seatbelt profile file",
+                        "the profile /Users/meeseeks/seatbelt.sb lies in /Users/meeseeks, where the sandbox lets the agent write: it could rewrite its own profile;"
+                                + " keep it where only root writes, e.g. /Library/Application Support/cagent/meeseeks/seatbelt.sb"),
+                check("seatbelt profile in an added writable root", b -> b.primaryGroupId(700).seatbeltWritable("/Library/Application Support/cagent"),
+                        "seatbelt profile file", "lies in /Library/Application Support/cagent, where the sandbox lets the agent write"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -216,13 +296,18 @@ class CagePlanBuilderTest {
         CagePlan plan = full().build();
         assertEquals(plan, plan.toBuilder().build());
         CagePlan.Builder copy = plan.toBuilder();
-        copy.uid(700).deny("/private/var/db/sudo").alsoMember("carol").acceptRisk("HOOK_EDITABLE_BY_AGENT");
+        copy.uid(700).deny("/private/var/db/sudo").alsoMember("carol").acceptRisk("HOOK_EDITABLE_BY_AGENT").seatbeltWritable("/Volumes/Work");
         CagePlan changed = copy.build();
         assertNotEquals(plan, changed);
         assertEquals(full().build(), plan, "changing a copy leaves the original");
         assertEquals(full().build(), plan.toBuilder().build(), "and its later copies");
         assertEquals(4, changed.stepsOf(AccessDenial.class).size());
         assertEquals(Set.of("PASSWORD_SET", "HOOK_EDITABLE_BY_AGENT"), changed.acceptedRisks());
+        assertTrue(plan.step(SeatbeltProfile.class).isEmpty());
+        CagePlan sandboxed = full().seatbeltReadable("/Applications/Xcode.app").seatbeltWritableRoots("/Users/Shared/collabo").seatbeltNetwork(false).build();
+        assertEquals(sandboxed, sandboxed.toBuilder().build(), "the profile's settings are copied too");
+        assertEquals(sandboxed.step(SeatbeltProfile.class), sandboxed.toBuilder().build().step(SeatbeltProfile.class));
+        assertNotEquals(sandboxed, sandboxed.toBuilder().seatbeltNetwork(true).build());
     }
 
     @Test

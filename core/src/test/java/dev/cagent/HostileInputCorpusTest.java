@@ -42,6 +42,9 @@ class HostileInputCorpusTest {
         UMASK_FILE("umask file", v -> base().human("alice").humanUmask(v, "002"), p -> p.step(ShellUmask.class).orElseThrow().file()),
         SETTINGS_FILE("claude settings file", v -> base().claudeCodeHookRootOwned(v), p -> p.step(ClaudeCodeHook.class).orElseThrow().settingsFile()),
         JQ_PATH("jq", v -> base().claudeCodeHook().jqCandidates(v), p -> p.step(ClaudeCodeHook.class).orElseThrow().jqCandidates().get(0)),
+        SEATBELT_PROFILE("seatbelt profile file", v -> base().seatbeltProfileFile(v), p -> p.step(SeatbeltProfile.class).orElseThrow().profileFile()),
+        SEATBELT_WRITABLE("seatbelt writable", v -> base().seatbeltWritable(v), p -> last(p.step(SeatbeltProfile.class).orElseThrow().writableRoots())),
+        SEATBELT_READABLE("seatbelt readable", v -> base().seatbeltReadable(v), p -> last(p.step(SeatbeltProfile.class).orElseThrow().readablePaths())),
         UID("uid", v -> base().uid(Integer.parseInt(v)), p -> Integer.toString(((IdRequest.Exactly) p.user().uid()).id())),
         GID("collaborationGroupId", v -> base().collaborationGroupId(Integer.parseInt(v)),
                 p -> Integer.toString(((IdRequest.Exactly) p.step(CollaborationGroup.class).orElseThrow().gid()).id())),
@@ -77,7 +80,8 @@ class HostileInputCorpusTest {
     }
 
     static final List<Target> NAMES = List.of(Target.USER_NAME, Target.GROUP_NAME, Target.HUMAN_NAME, Target.MEMBER_NAME);
-    static final List<Target> PATHS = List.of(Target.SHELL, Target.HOME, Target.WORKSPACE, Target.DENY, Target.UMASK_FILE, Target.SETTINGS_FILE, Target.JQ_PATH);
+    static final List<Target> PATHS = List.of(Target.SHELL, Target.HOME, Target.WORKSPACE, Target.DENY, Target.UMASK_FILE, Target.SETTINGS_FILE, Target.JQ_PATH,
+            Target.SEATBELT_PROFILE, Target.SEATBELT_WRITABLE, Target.SEATBELT_READABLE);
     static final List<Target> IDS = List.of(Target.UID, Target.GID, Target.PRIMARY_GID);
 
     /** The verdict on one value: accepted and held as {@code held}, or refused naming {@code field} (null: the target's own). */
@@ -271,11 +275,14 @@ class HostileInputCorpusTest {
         refused(PATHS, "/Users/Shared/a\u0085");
         refused(PATHS, "/Users/Shared/a\u2028");
         refused(PATHS, "/Users/Shared/\u202Etxt.exe");
-        refused(List.of(Target.HOME, Target.WORKSPACE), "/");
+        refused(List.of(Target.HOME, Target.WORKSPACE, Target.SEATBELT_PROFILE, Target.SEATBELT_WRITABLE), "/");
         accepted(List.of(Target.DENY), "/"); // lint reports it as an error
+        accepted(List.of(Target.SEATBELT_READABLE), "/"); // reads everywhere; the plan's denies still hold
         // canonical spellings: the system links are resolved where the plan compares paths
         acceptedAs(List.of(Target.HOME), "/var/agents/meeseeks", "/private/var/agents/meeseeks");
-        acceptedAs(List.of(Target.WORKSPACE), "/tmp/workshop", "/private/tmp/workshop");
+        acceptedAs(List.of(Target.WORKSPACE, Target.SEATBELT_WRITABLE, Target.SEATBELT_READABLE), "/tmp/workshop", "/private/tmp/workshop")
+                .except(Target.SEATBELT_PROFILE, Verdict.refused()); // in /private/tmp, where the sandboxed agent writes
+        acceptedAs(List.of(Target.SEATBELT_PROFILE), "/etc/cagent/meeseeks.sb", "/private/etc/cagent/meeseeks.sb");
         accepted(List.of(Target.DENY), "/etc"); // held as requested; the denial's path is /private/etc
         accepted(List.of(Target.HUMAN_HOME), "/Users/alice");
         accepted(List.of(Target.HUMAN_HOME), "/Users/Alice Smith");

@@ -8,11 +8,13 @@ import dev.cagent.MacPaths;
 import dev.cagent.Modes;
 import dev.cagent.Password;
 import dev.cagent.PrimaryGroup;
+import dev.cagent.SeatbeltProfile;
 import dev.cagent.SharedWorkspace;
 import dev.cagent.ShellUmask;
 import dev.cagent.UserAccount;
 import dev.cagent.CollaborationGroup;
 import dev.cagent.HomeDirectory;
+import dev.cagent.seatbelt.SeatbeltPolicy;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -77,6 +79,7 @@ public final class Lint {
                         "claudeCodeHook(ClaudeCodeHook.Location.ROOT_OWNED) writes a root-owned file passed with --settings at launch"));
             }
         });
+        plan.step(SeatbeltProfile.class).ifPresent(p -> checkSeatbelt(p, plan, findings));
         return new LintReport(findings, plan.acceptedRisks());
     }
 
@@ -228,6 +231,39 @@ public final class Lint {
                     workspace.isPresent() ? "workspaceInheritableAccess(true)"
                             : "add workspace(PATH) with collaborationGroup(NAME): its inheritable group entries share new files whatever the umask"));
         }
+    }
+
+    private static void checkSeatbelt(SeatbeltProfile profile, CagePlan plan, List<Finding> findings) {
+        String writable = profile.writableRoots().isEmpty() ? "nowhere" : "only in " + String.join(", ", profile.writableRoots())
+                + (profile.hiddenPaths().isEmpty() ? "" : " (and not in " + String.join(", ", profile.hiddenPaths()) + ")");
+        plan.step(SharedWorkspace.class).map(SharedWorkspace::path).filter(ws -> !SeatbeltPolicy.allowsWriting(profile, ws)).ifPresent(ws ->
+                findings.add(new Finding(Rule.SEATBELT_NO_WORKSPACE_WRITE, ws,
+                        "the Seatbelt profile lets the agent write " + writable + ": it cannot edit the workspace it shares with you",
+                        "seatbeltWritable(\"" + ws + "\")")));
+        String home = plan.user().home();
+        if (!SeatbeltPolicy.allowsWriting(profile, home)) {
+            findings.add(new Finding(Rule.SEATBELT_NO_HOME_WRITE, home,
+                    "the Seatbelt profile lets the agent write " + writable + ": Claude Code keeps its settings, login and history in the home"
+                            + " (~/.claude, ~/.claude.json), and the launcher the agent's TMPDIR",
+                    "seatbeltWritable(\"" + home + "\")"));
+        }
+        List<String> temporary = SeatbeltProfile.TEMPORARY_ROOTS.stream().filter(t -> !SeatbeltPolicy.allowsWriting(profile, t)).toList();
+        if (!temporary.isEmpty()) {
+            findings.add(new Finding(Rule.SEATBELT_NO_TEMP_WRITE, String.join(", ", temporary),
+                    "the Seatbelt profile keeps the agent from writing " + String.join(" and ", temporary)
+                            + ": Claude Code keeps its temporary files in /private/tmp/claude-UID, and programs that ask the system for a"
+                            + " temporary directory get one below /private/var/folders",
+                    temporary.stream().map(t -> "seatbeltWritable(\"" + t + "\")").collect(Collectors.joining(", "))));
+        }
+        if (!profile.network()) {
+            findings.add(new Finding(Rule.SEATBELT_NETWORK_OFF, profile.profileFile(),
+                    "programs the launcher starts cannot reach the network, Claude Code's API and package registries included",
+                    "seatbeltNetwork(true), or start only programs that work offline"));
+        }
+        findings.add(new Finding(Rule.SEATBELT_NESTED_SANDBOX, profile.profileFile(),
+                "a sandbox cannot be nested: inside sandbox-exec, a tool that sandboxes itself (Claude Code's own /sandbox, swift build)"
+                        + " fails with 'sandbox_apply: Operation not permitted'",
+                "turn such a tool's own sandbox off in the cage, where the profile takes its place; or leave out seatbelt()"));
     }
 
     private static String rightNames(AccessDenial d) {

@@ -20,6 +20,11 @@ public enum Rule {
     UMASK_MASKS_GROUP_WRITE(Severity.WARNING, "the human's umask keeps the group from editing new files"),
     UMASK_ONLY_INTERACTIVE(Severity.INFO, "a umask in a shell startup file reaches only that shell"),
     HOOK_EDITABLE_BY_AGENT(Severity.WARNING, "the agent can switch the hook off"),
+    SEATBELT_NO_WORKSPACE_WRITE(Severity.ERROR, "the Seatbelt profile keeps the agent from writing the workspace"),
+    SEATBELT_NO_HOME_WRITE(Severity.WARNING, "the Seatbelt profile keeps the agent from writing its home"),
+    SEATBELT_NO_TEMP_WRITE(Severity.WARNING, "the Seatbelt profile keeps the agent from writing the temporary directories"),
+    SEATBELT_NETWORK_OFF(Severity.INFO, "programs in the Seatbelt profile have no network"),
+    SEATBELT_NESTED_SANDBOX(Severity.INFO, "tools that sandbox themselves fail inside the Seatbelt profile"),
     PASSWORD_SET(Severity.INFO, "the agent account has a password");
 
     private final Severity severity;

@@ -199,6 +199,21 @@ class LintTest {
                 rule(Rule.HOOK_EDITABLE_BY_AGENT, Severity.WARNING, () -> withWorkspace().claudeCodeHook(ClaudeCodeHook.Location.PROJECT).build(), "/Users/Shared/collabo/.claude/settings.json",
                         "claudeCodeHook(ClaudeCodeHook.Location.ROOT_OWNED) writes a root-owned file passed with --settings at launch",
                         () -> withWorkspace().claudeCodeHookRootOwned("/Library/Application Support/cagent/settings.json").build()),
+                rule(Rule.SEATBELT_NO_WORKSPACE_WRITE, Severity.ERROR, () -> withWorkspace().seatbeltWritableRoots("/Users/meeseeks", "/tmp", "/var/folders").build(),
+                        "/Users/Shared/collabo", "seatbeltWritable(\"/Users/Shared/collabo\")",
+                        () -> withWorkspace().seatbeltWritableRoots("/Users/meeseeks", "/tmp", "/var/folders").seatbeltWritable("/Users/Shared/collabo").build()),
+                rule(Rule.SEATBELT_NO_HOME_WRITE, Severity.WARNING, () -> withWorkspace().seatbeltWritableRoots("/Users/Shared/collabo", "/tmp", "/var/folders").build(),
+                        "/Users/meeseeks", "seatbeltWritable(\"/Users/meeseeks\")",
+                        () -> withWorkspace().seatbelt().build()),
+                rule(Rule.SEATBELT_NO_TEMP_WRITE, Severity.WARNING, () -> base().seatbeltWritableRoots("/Users/meeseeks").build(),
+                        "/private/tmp, /private/var/folders", "seatbeltWritable(\"/private/tmp\"), seatbeltWritable(\"/private/var/folders\")",
+                        () -> base().seatbeltWritableRoots("/Users/meeseeks").seatbeltWritable("/private/tmp").seatbeltWritable("/var/folders").build()),
+                rule(Rule.SEATBELT_NETWORK_OFF, Severity.INFO, () -> base().seatbeltNetwork(false).build(), "/Library/Application Support/cagent/meeseeks/seatbelt.sb",
+                        "seatbeltNetwork(true), or start only programs that work offline",
+                        () -> base().seatbeltNetwork(false).seatbeltNetwork(true).build()),
+                rule(Rule.SEATBELT_NESTED_SANDBOX, Severity.INFO, () -> base().seatbelt().build(), "/Library/Application Support/cagent/meeseeks/seatbelt.sb",
+                        "turn such a tool's own sandbox off in the cage, where the profile takes its place; or leave out seatbelt()",
+                        () -> base().build()),
                 rule(Rule.PASSWORD_SET, Severity.INFO, () -> base().password(Secret.of("hunter2-secret")).build(), "meeseeks",
                         "noPassword()",
                         () -> base().password(Secret.of("hunter2-secret")).noPassword().build()));
@@ -290,6 +305,24 @@ class LintTest {
     void theGroupIdMessageStatesOnlyFacts() {
         Finding gid = only(base().collaborationGroupId(300).build(), Rule.ID_IN_SYSTEM_RANGE);
         assertEquals("GIDs below 500 are Apple's: upgrades add system groups there (a stock Mac has e.g. staff 20, network 69, admin 80)", gid.message());
+    }
+
+    @Test
+    void aSeatbeltProfileOfTheCorrectedPlanOnlyInforms() {
+        LintReport report = correctedPlan().toBuilder().seatbelt().build().lint();
+        assertEquals(List.of("SEATBELT_NESTED_SANDBOX"), report.findings().stream().map(Finding::code).toList(), report.toString());
+        assertEquals("a sandbox cannot be nested: inside sandbox-exec, a tool that sandboxes itself (Claude Code's own /sandbox, swift build)"
+                + " fails with 'sandbox_apply: Operation not permitted'", report.findings().get(0).message());
+        assertFalse(report.isBlocking());
+    }
+
+    @Test
+    void aDenyInsideTheWorkspaceKeepsTheProfileFromWritingThereAndSaysWhere() {
+        Finding workspace = only(withWorkspace().deny("/Users/Shared").seatbelt().acceptRisk("DENY_BLOCKS_WORKSPACE").build(), Rule.SEATBELT_NO_WORKSPACE_WRITE);
+        assertEquals("the Seatbelt profile lets the agent write only in /Users/meeseeks, /Users/Shared/collabo, /private/tmp, /private/var/folders"
+                + " (and not in /Users/Shared): it cannot edit the workspace it shares with you", workspace.message());
+        Finding home = only(base().seatbeltWritableRoots().build(), Rule.SEATBELT_NO_HOME_WRITE);
+        assertTrue(home.message().startsWith("the Seatbelt profile lets the agent write nowhere: Claude Code keeps"), home.message());
     }
 
     @Test

@@ -3,12 +3,14 @@ package dev.cagent.macos;
 import dev.cagent.CagePlan;
 import dev.cagent.ClaudeCodeHook;
 import dev.cagent.MacPaths;
+import dev.cagent.SeatbeltProfile;
 import dev.cagent.SharedWorkspace;
 import dev.cagent.Texts;
 import dev.cagent.UserAccount;
 import dev.cagent.exec.Command;
 import dev.cagent.exec.CommandRunner;
 import dev.cagent.exec.RunningCommand;
+import dev.cagent.seatbelt.SeatbeltPolicy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,9 +24,13 @@ import java.util.regex.Pattern;
 /**
  * Starts a program as the caged agent: through {@code sudo -n -u AGENT -H}, with a clean
  * environment (never the human's TMPDIR, tokens or PATH), umask 002, the workspace as working
- * directory, and git told that the workspace is safe although another account owns it. The
- * environment holds only what the launcher sets and what {@link #withEnvironment} adds, in that
- * order, so the same launcher always gives the same command.
+ * directory, and git told that the workspace is safe although another account owns it. When the
+ * plan has a {@link SeatbeltProfile}, the wrapper execs {@code /usr/bin/sandbox-exec -f PROFILE
+ * -D NAME=PATH... PROGRAM ARGS...}, so that umask and directory are set first and the program
+ * and everything it starts run under the profile; if sandbox-exec cannot apply it, nothing runs:
+ * there is no path that starts the program without it. The environment holds only what the
+ * launcher sets and what {@link #withEnvironment} adds, in that order, so the same launcher
+ * always gives the same command.
  *
  * <pre>{@code
  * RunningCommand claude = backend.launcher(plan).start(List.of("/opt/homebrew/bin/claude"));
@@ -148,8 +154,25 @@ public final class AgentLauncher {
         env.putAll(extraEnvironment);
         env.forEach((k, v) -> argv.add(k + "=" + v));
         argv.addAll(List.of(MacCommands.SH, "-c", LAUNCH_SCRIPT, "sh", workingDirectory()));
+        plan.step(SeatbeltProfile.class).ifPresent(profile -> argv.addAll(sandboxed(profile, program.get(0))));
         argv.addAll(program);
         return new Command(argv, dev.cagent.exec.Stdin.none(), Map.of(), null, Duration.ofDays(365), Command.Effect.WRITE);
+    }
+
+    /**
+     * {@code sandbox-exec -f PROFILE -D NAME=PATH...}, the words that put the program under the
+     * profile; refused when the profile would not let the agent read the program itself, which
+     * sandbox-exec could then not start.
+     */
+    private static List<String> sandboxed(SeatbeltProfile profile, String programPath) {
+        if (!SeatbeltPolicy.allowsReading(profile, programPath)) {
+            throw new IllegalArgumentException("the Seatbelt profile " + profile.profileFile() + " does not let the agent read " + programPath
+                    + ", so it could not start it: add its directory with seatbeltReadable(...) to the plan and apply it, e.g. seatbeltReadable(\""
+                    + MacPaths.parent(programPath) + "\")");
+        }
+        List<String> words = new ArrayList<>(List.of(MacCommands.SANDBOX_EXEC, "-f", profile.profileFile()));
+        SeatbeltPolicy.parameters(profile).forEach((name, path) -> words.addAll(List.of("-D", name + "=" + path)));
+        return words;
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.cagent.MacPaths;
 import dev.cagent.SharedWorkspace;
 import dev.cagent.claude.ClaudeSettings;
 import dev.cagent.claude.SettingsParseException;
-import dev.cagent.macos.parse.LsEntry;
 import dev.cagent.macos.parse.StatEntry;
 
 import java.util.ArrayList;
@@ -53,7 +52,7 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
         }
         String file = step.settingsFile();
         if (step.location() == ClaudeCodeHook.Location.ROOT_OWNED) {
-            Optional<String> agents = agentControlled(file, ctx);
+            Optional<String> agents = FileEdits.agentControlled(file, ctx);
             if (agents.isPresent()) {
                 ctx.refuse("the root-owned settings file " + file + " lies in " + agents.get() + ", which the agent controls: it could swap the file for a link"
                         + " and have root write through it, or simply replace it; keep it where only root writes, e.g. the default /Library/Application Support/cagent/"
@@ -62,8 +61,7 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
             }
         }
         Optional<StatEntry> stat = ctx.view().stat(file);
-        if (stat.isPresent() && stat.get().type() != StatEntry.FileType.FILE) {
-            ctx.refuse(file + " is a " + stat.get().type().toString().toLowerCase() + ", not a regular file: move it away first");
+        if (!FileEdits.regularFileOrMissing(file, stat, ctx)) {
             return List.of();
         }
         // a project's file in the workspace is the workspace's to hand over: the workspace step gives it to the agent first
@@ -84,7 +82,7 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
         }
         List<String> newDirectories = new ArrayList<>();
         for (String dir : directoriesToCreate(step)) {
-            if (ctx.view().stat(dir).isEmpty()) {
+            if (ctx.view().stat(dir).isEmpty() && ctx.claimDirectory(dir)) {
                 newDirectories.add(dir);
             }
         }
@@ -111,25 +109,10 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
             }
         });
         List<Op> writes = new ArrayList<>(file.writes());
-        String path = entry.get("path");
-        List<String> created = new ArrayList<>(entry.items());
-        java.util.Collections.reverse(created);
-        List<String> kept = new ArrayList<>();
-        for (String dir : created) {
-            Optional<StatEntry> stat = ctx.view().stat(dir);
-            if (stat.isEmpty()) {
-                continue;
-            }
-            boolean onlyOurs = ctx.view().tree(dir).stream().map(LsEntry::path)
-                    .allMatch(p -> p.equals(dir) || p.equals(path) || p.equals(FileEdits.temporary(path)) || created.contains(p));
-            if (onlyOurs) {
-                writes.add(Op.as(stat.get().user(), MacCommands.removeDirectory(dir)));
-            } else {
-                kept.add(dir);
-            }
-        }
-        String description = file.description() + (kept.isEmpty() ? "" : "; kept " + String.join(", ", kept) + " (holds other files)");
-        return UndoAction.run(description, writes);
+        // the journal tells whether the settings file leaves: it does when it still holds what cagent wrote
+        FileEdits.DirectoryCleanup directories = FileEdits.removeCreatedDirectories(entry.items(), Set.of(), ctx);
+        writes.addAll(directories.writes());
+        return UndoAction.run(file.description() + directories.note(), writes);
     }
 
     private static Optional<String> jq(ClaudeCodeHook step, Context ctx) {
@@ -140,15 +123,8 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
 
     /** Directories above the settings file that cagent may have to create, outermost first. */
     private static List<String> directoriesToCreate(ClaudeCodeHook step) {
-        String dir = MacPaths.parent(step.settingsFile());
-        if (step.location() != ClaudeCodeHook.Location.ROOT_OWNED) {
-            return List.of(dir);
-        }
-        List<String> dirs = new ArrayList<>();
-        for (String d = dir; !d.equals("/Library/Application Support") && !d.equals("/") && MacPaths.isBelow(d, "/"); d = MacPaths.parent(d)) {
-            dirs.add(0, d);
-        }
-        return dirs;
+        return step.location() == ClaudeCodeHook.Location.ROOT_OWNED ? FileEdits.rootOwnedDirectories(step.settingsFile())
+                : List.of(MacPaths.parent(step.settingsFile()));
     }
 
     private static String directoryOwner(ClaudeCodeHook step) {
@@ -179,13 +155,6 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
             case PROJECT -> 0660;
             case ROOT_OWNED -> 0644;
         });
-    }
-
-    /** The agent's home or the workspace when {@code file} lies in one of them. */
-    private static Optional<String> agentControlled(String file, Context ctx) {
-        List<String> places = new ArrayList<>(List.of(ctx.plan().user().home()));
-        ctx.plan().step(SharedWorkspace.class).ifPresent(ws -> places.add(ws.path()));
-        return places.stream().filter(place -> MacPaths.isBelow(file, place)).findFirst();
     }
 
     private static Optional<SharedWorkspace> workspaceHolding(ClaudeCodeHook step, Context ctx) {

@@ -22,6 +22,7 @@ final class Context {
     private final StateFiles state;
     private final List<String> refusals = new ArrayList<>();
     private final java.util.Map<String, java.util.Set<dev.cagent.AclRight>> plannedDenials = new java.util.HashMap<>();
+    private final java.util.Set<String> plannedDirectories = new java.util.HashSet<>();
     private Ids ids;
     private int attempt = 1;
 
@@ -84,9 +85,19 @@ final class Context {
         return plannedDenials.computeIfAbsent(resolvedPath, p -> java.util.EnumSet.noneOf(dev.cagent.AclRight.class));
     }
 
+    /**
+     * True for the first step of this pass that plans to make {@code dir}: two steps that keep
+     * files in one new directory (the root-owned Claude settings and the Seatbelt profile) must
+     * not both make it; the second finds it made by the time its writes run.
+     */
+    boolean claimDirectory(String dir) {
+        return plannedDirectories.add(dir);
+    }
+
     /** Starts a diff pass over all steps (apply's first look, or a read-back). */
     void startPass() {
         plannedDenials.clear();
+        plannedDirectories.clear();
     }
 
     /** Records a conflict that refuses the whole plan before any write. */

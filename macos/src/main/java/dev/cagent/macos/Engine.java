@@ -51,7 +51,7 @@ final class Engine {
 
     private static final List<StepHandler<?>> HANDLERS = List.of(
             new UserAccountHandler(), new CollaborationGroupHandler(), new HomeDirectoryHandler(), new AccessDenialHandler(),
-            new SharedWorkspaceHandler(), new ShellUmaskHandler(), new ClaudeCodeHookHandler(), new CustomStepHandler());
+            new SharedWorkspaceHandler(), new ShellUmaskHandler(), new ClaudeCodeHookHandler(), new SeatbeltProfileHandler(), new CustomStepHandler());
 
     /** The engine's own journal kind: cagent made its state directory (and perhaps the root above it). */
     static final String STATE_CREATED = "state.created";

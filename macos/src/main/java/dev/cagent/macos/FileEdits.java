@@ -1,11 +1,16 @@
 package dev.cagent.macos;
 
 import dev.cagent.MacPaths;
+import dev.cagent.SharedWorkspace;
+import dev.cagent.macos.parse.LsEntry;
 import dev.cagent.macos.parse.StatEntry;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -116,5 +121,94 @@ final class FileEdits {
     /** The directory of a path. */
     static String directoryOf(String path) {
         return MacPaths.parent(path);
+    }
+
+    /**
+     * Refuses a path where a file is about to be written that is not a regular file (a directory,
+     * or a symbolic link that would take the write elsewhere). True when it is one or missing.
+     */
+    static boolean regularFileOrMissing(String path, Optional<StatEntry> stat, Context ctx) {
+        if (stat.isPresent() && stat.get().type() != StatEntry.FileType.FILE) {
+            ctx.refuse(path + " is a " + stat.get().type().toString().toLowerCase() + ", not a regular file: move it away first");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The agent's home or the workspace when {@code file} lies in one of them: a root-owned file
+     * there could be swapped for a link by the agent, which would have root write through it.
+     */
+    static Optional<String> agentControlled(String file, Context ctx) {
+        List<String> places = new ArrayList<>(List.of(ctx.plan().user().home()));
+        ctx.plan().step(SharedWorkspace.class).ifPresent(ws -> places.add(ws.path()));
+        return places.stream().filter(place -> MacPaths.isBelow(file, place)).findFirst();
+    }
+
+    /**
+     * The directories above a root-owned file that cagent may have to make, outermost first: up
+     * to {@code /Library/Application Support}, which every Mac has, or else to {@code /}.
+     */
+    static List<String> rootOwnedDirectories(String file) {
+        List<String> dirs = new ArrayList<>();
+        for (String d = MacPaths.parent(file); !d.equals("/Library/Application Support") && !d.equals("/"); d = MacPaths.parent(d)) {
+            dirs.add(0, d);
+        }
+        return dirs;
+    }
+
+    /**
+     * The writes that remove the directories cagent made (outermost first in {@code created}),
+     * innermost first, each once nothing is left in it but cagent's own files that this undo
+     * takes away: {@code leaving}, which the caller removes itself, and every file the journal
+     * says cagent created that still holds what it wrote (its undo removes it). A directory that
+     * holds anything else is kept and named. Judged on the machine as read before any of this
+     * undo's writes: under the administrator prompt they all run afterwards, in one script.
+     */
+    static DirectoryCleanup removeCreatedDirectories(List<String> created, Set<String> leaving, Context ctx) {
+        Set<String> ours = new HashSet<>(leaving);
+        ours.addAll(created);
+        for (Journal.Entry e : ctx.journal().entries()) {
+            Optional<String> path = e.find("path");
+            if (path.isEmpty() || e.find("written").isEmpty() || created.stream().noneMatch(dir -> MacPaths.isBelow(path.get(), dir))) {
+                continue;
+            }
+            ours.add(temporary(path.get()));
+            boolean createdByCagent = Boolean.parseBoolean(e.find("created").orElse("false"));
+            if (createdByCagent && ctx.view().readAs(e.find("owner").orElse("root"), path.get()).map(StateFiles::digest)
+                    .filter(e.get("written")::equals).isPresent()) {
+                ours.add(path.get());
+            }
+        }
+        List<Op> writes = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        List<String> innermostFirst = new ArrayList<>(created);
+        Collections.reverse(innermostFirst);
+        for (String dir : innermostFirst) {
+            Optional<StatEntry> stat = ctx.view().stat(dir);
+            if (stat.isEmpty()) {
+                continue;
+            }
+            boolean onlyOurs = ctx.view().tree(dir).stream().map(LsEntry::path).allMatch(p -> p.equals(dir) || ours.contains(p));
+            if (onlyOurs) {
+                writes.add(Op.as(stat.get().user(), MacCommands.removeDirectory(dir)));
+            } else {
+                kept.add(dir);
+            }
+        }
+        return new DirectoryCleanup(writes, kept);
+    }
+
+    /** What taking back the directories cagent made does: the writes, and the directories kept because they hold other files. */
+    record DirectoryCleanup(List<Op> writes, List<String> kept) {
+        DirectoryCleanup {
+            writes = List.copyOf(writes);
+            kept = List.copyOf(kept);
+        }
+
+        /** The kept directories for an undo's description, or nothing. */
+        String note() {
+            return kept.isEmpty() ? "" : "; kept " + String.join(", ", kept) + " (holds other files)";
+        }
     }
 }

@@ -35,6 +35,8 @@ final class MacCommands {
     static final String SH = "/bin/sh";
     static final String MKTEMP = "/usr/bin/mktemp";
     static final String OSASCRIPT = "/usr/bin/osascript";
+    /** Starts a program under a Seatbelt profile; only in launch commands, never run by cagent itself. */
+    static final String SANDBOX_EXEC = "/usr/bin/sandbox-exec";
 
     /** Walking a large workspace takes longer than one dscl call. */
     static final Duration TREE_TIMEOUT = Duration.ofMinutes(15);

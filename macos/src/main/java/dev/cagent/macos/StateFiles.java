@@ -56,6 +56,15 @@ record StateFiles(String root, String agent) {
         return backups() + "/" + (name.isEmpty() ? "file" : name) + "." + digest(path).substring(0, 12) + ".bak";
     }
 
+    /**
+     * The backup of one version of a file: {@link #backupOf(String)}'s name with the content's
+     * digest, so that the backups of successive versions never overwrite one another.
+     */
+    String backupOf(String path, String content) {
+        String plain = backupOf(path);
+        return plain.substring(0, plain.length() - ".bak".length()) + "." + digest(content).substring(0, 12) + ".bak";
+    }
+
     static String digest(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));

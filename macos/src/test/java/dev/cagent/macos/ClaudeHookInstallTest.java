@@ -185,6 +185,17 @@ class ClaudeHookInstallTest {
     }
 
     @Test
+    void aSettingsFileClaudeCodeChangedKeepsTheDirectoryCagentMadeForIt() {
+        CoopFixture coop = macWithAgent(FakeMac.stock());
+        coop.apply(plan(ClaudeCodeHook.Location.USER));
+        String installed = coop.mac.readFile(USER_SETTINGS);
+        coop.mac.writeFileAs(AGENT, USER_SETTINGS, installed.replaceFirst("\\{", "{\n  \"model\": \"opus\","));
+        dev.cagent.report.UndoReport report = coop.undo();
+        assertEquals("{\"model\":\"opus\"}", JsonParser.parseString(coop.mac.readFile(USER_SETTINGS)).toString(), "the file stays, without the hook");
+        assertTrue(report.undone().stream().anyMatch(u -> u.endsWith("; kept " + HOME + "/.claude (holds other files)")), report::toString);
+    }
+
+    @Test
     void undoAfterClaudeCodeChangedTheFileTakesOutOnlyCagentsEntry() {
         CoopFixture coop = macWithAgent(FakeMac.stock());
         place(coop, ClaudeCodeHook.Location.USER, "{\n  \"model\": \"sonnet\"\n}\n");

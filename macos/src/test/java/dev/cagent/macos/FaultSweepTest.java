@@ -50,7 +50,9 @@ class FaultSweepTest {
         /** The same with a password for the agent, so that the password write is failed too. */
         WITH_PASSWORD(() -> SeedPlans.correctedWithPassword(Secret.of(SeedPlans.AGENT_PASSWORD)), FakeMac::stock),
         /** A Mac where an earlier apply built part of the cage and the human added things: rollback must keep them. */
-        PARTLY_CAGED(SeedPlans::corrected, SeedPlans::partlyCaged);
+        PARTLY_CAGED(SeedPlans::corrected, SeedPlans::partlyCaged),
+        /** The corrected plan with the Seatbelt profile, which shares its directory with the root-owned hook settings. */
+        SEATBELT(() -> SeedPlans.corrected().toBuilder().seatbelt().build(), FakeMac::stock);
 
         final Supplier<CagePlan> plan;
         final Supplier<FakeMac> machine;

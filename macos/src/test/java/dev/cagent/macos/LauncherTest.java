@@ -82,6 +82,61 @@ class LauncherTest {
         assertEquals(concat(prefix(), CLAUDE), coop.backend.launcher(userHook).claudeCode(CLAUDE).argv());
     }
 
+    static final String PROFILE = "/Library/Application Support/cagent/meeseeks/seatbelt.sb";
+
+    /** The words that put a program under the plan's Seatbelt profile, each path a parameter. */
+    static List<String> sandboxExec() {
+        return List.of("/usr/bin/sandbox-exec", "-f", PROFILE,
+                "-D", "WRITABLE_ROOT_0=/Users/meeseeks", "-D", "WRITABLE_ROOT_1=" + WORKSHOP,
+                "-D", "WRITABLE_ROOT_2=/private/tmp", "-D", "WRITABLE_ROOT_3=/private/var/folders",
+                "-D", "READABLE_0=/opt/homebrew", "-D", "READABLE_1=/Library/Application Support/ClaudeCode", "-D", "READABLE_2=" + ROOT_SETTINGS);
+    }
+
+    @Test
+    void withASeatbeltProfileTheWrapperExecsSandboxExecWithEveryPathAsAParameter() {
+        AgentLauncher sandboxed = coop.backend.launcher(plan.toBuilder().seatbelt().build());
+        List<String> expected = new ArrayList<>(prefix());
+        expected.addAll(sandboxExec());
+        expected.addAll(List.of("/usr/bin/git", "status"));
+        assertEquals(expected, sandboxed.command(List.of("/usr/bin/git", "status")).argv());
+        assertTrue(sandboxed.command(List.of("/usr/bin/git")).toShellLine().contains(" sh /Users/meeseeks/workshop /usr/bin/sandbox-exec -f '" + PROFILE
+                + "' -D WRITABLE_ROOT_0=/Users/meeseeks"), "umask and directory are set before sandbox-exec runs the program");
+    }
+
+    @Test
+    void claudeCodeRunsInTheSeatbeltProfileWithItsRootOwnedSettings() {
+        AgentLauncher sandboxed = coop.backend.launcher(plan.toBuilder().seatbelt().build());
+        List<String> expected = new ArrayList<>(prefix());
+        expected.addAll(sandboxExec());
+        expected.addAll(List.of(CLAUDE, "--settings", ROOT_SETTINGS, "--continue"));
+        assertEquals(expected, sandboxed.claudeCode(CLAUDE, "--continue").argv());
+        List<String> configured = sandboxed.withEnvironment(Map.of("TERM", "xterm-256color")).withPath("/opt/homebrew/bin:/usr/bin:/bin").claudeCode(CLAUDE).argv();
+        assertEquals(sandboxExec(), configured.subList(configured.indexOf("/usr/bin/sandbox-exec"), configured.indexOf(CLAUDE)), "every launcher keeps the profile");
+    }
+
+    @Test
+    void aProgramTheProfileCannotReadIsRefusedNeverStartedWithoutIt() {
+        AgentLauncher sandboxed = coop.backend.launcher(plan.toBuilder().seatbelt().build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> sandboxed.command(List.of("/Applications/Tool.app/Contents/MacOS/tool")));
+        assertEquals("the Seatbelt profile " + PROFILE + " does not let the agent read /Applications/Tool.app/Contents/MacOS/tool, so it could not start it:"
+                + " add its directory with seatbeltReadable(...) to the plan and apply it, e.g. seatbeltReadable(\"/Applications/Tool.app/Contents/MacOS\")",
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> sandboxed.claudeCode("/Users/alice/bin/claude"), "the human's home is closed to the agent");
+        assertEquals(0, coop.mac.recorded().stream().filter(RecordedCommand::started).count());
+        AgentLauncher readable = coop.backend.launcher(plan.toBuilder().seatbeltReadable("/Applications/Tool.app").build());
+        assertTrue(readable.command(List.of("/Applications/Tool.app/Contents/MacOS/tool")).argv().contains("READABLE_2=/Applications/Tool.app"));
+    }
+
+    @Test
+    void theFakeMacRecordsTheSandboxedLaunchWithoutRunningIt() throws Exception {
+        AgentLauncher sandboxed = coop.backend.launcher(plan.toBuilder().seatbelt().build());
+        RunningCommand process = sandboxed.start(List.of(CLAUDE));
+        assertEquals(0, process.waitFor());
+        List<RecordedCommand> started = coop.mac.recorded().stream().filter(RecordedCommand::started).toList();
+        assertEquals(List.of(sandboxed.command(List.of(CLAUDE)).argv()), started.stream().map(RecordedCommand::argv).toList());
+    }
+
     @Test
     void withoutAWorkspaceTheAgentStartsInItsHomeAndGitIsNotTold() {
         CagePlan noWorkspace = Cage.forUser(AGENT).collaborationGroup(GROUP).build();

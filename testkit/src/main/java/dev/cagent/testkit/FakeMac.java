@@ -73,6 +73,7 @@ public final class FakeMac implements CommandRunner {
         private Secret sudoPassword;
         private AdminPromptAnswer adminPrompt = AdminPromptAnswer.APPROVE;
         private boolean jq = true;
+        private boolean sandboxExec = true;
         private boolean generatedUidOnCreate = true;
 
         private Builder() {
@@ -119,6 +120,12 @@ public final class FakeMac implements CommandRunner {
             return this;
         }
 
+        /** Whether {@code /usr/bin/sandbox-exec} exists (every macOS so far ships it, marked deprecated); default true. */
+        public Builder sandboxExec(boolean present) {
+            this.sandboxExec = present;
+            return this;
+        }
+
         /** Whether {@code dscl . -create} of a record assigns a GeneratedUID (unverified on real Macs); default true. */
         public Builder generatedUidOnCreate(boolean assigns) {
             this.generatedUidOnCreate = assigns;
@@ -127,7 +134,7 @@ public final class FakeMac implements CommandRunner {
 
         public FakeMac build() {
             Machine machine = new Machine(generatedUidOnCreate, adminPrompt);
-            Seed.stock(machine, human, humanUid, jq);
+            Seed.stock(machine, human, humanUid, jq, sandboxExec);
             String who = caller == null ? human : caller;
             if (machine.directory.uid(who).isEmpty()) {
                 throw new IllegalArgumentException("caller '" + who + "' has no account on this Mac: use the human ('" + human + "'), root, or a stock account");

@@ -248,10 +248,10 @@ final class Seed {
         this.machine = machine;
     }
 
-    static void stock(Machine machine, String human, int humanUid, boolean jq) {
+    static void stock(Machine machine, String human, int humanUid, boolean jq, boolean sandboxExec) {
         Seed seed = new Seed(machine);
         seed.accounts(human, humanUid);
-        seed.system(jq);
+        seed.system(jq, sandboxExec);
         seed.privateTree();
         seed.users(human, humanUid);
     }
@@ -307,13 +307,15 @@ final class Seed {
         at.parent().children.put(at.name(), link);
     }
 
-    private void system(boolean jq) {
+    private void system(boolean jq, boolean sandboxExec) {
         machine.files.root.restricted = true;
         for (String top : List.of("/System", "/System/Library", "/usr", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/libexec", "/bin", "/sbin")) {
             dir(top, 0, 0, 0755);
         }
         for (String program : PROGRAMS) {
-            file(program, 0, 0, 0755, "");
+            if (sandboxExec || !program.equals("/usr/bin/sandbox-exec")) {
+                file(program, 0, 0, 0755, "");
+            }
         }
         file("/usr/bin/sudo", 0, 0, 04511, "");
         if (jq) {

@@ -126,6 +126,14 @@ class SeedTest {
     }
 
     @Test
+    void sandboxExecShipsUnlessLeftOut() {
+        assertTrue(FakeMac.stock().exists("/usr/bin/sandbox-exec"));
+        FakeMac without = FakeMac.builder().sandboxExec(false).build();
+        assertFalse(without.exists("/usr/bin/sandbox-exec"));
+        assertTrue(without.exists("/usr/bin/true"), "only sandbox-exec is left out");
+    }
+
+    @Test
     void anotherHumanReplacesAlice() {
         FakeMac bob = FakeMac.builder().human("bob", 502).build();
         assertEquals("bob", bob.caller());
