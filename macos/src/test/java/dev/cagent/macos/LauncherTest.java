@@ -2,6 +2,7 @@ package dev.cagent.macos;
 
 import dev.cagent.Cage;
 import dev.cagent.CagePlan;
+import dev.cagent.MacPaths;
 import dev.cagent.ClaudeCodeHook;
 import dev.cagent.exec.Command;
 import dev.cagent.exec.CommandResult;
@@ -229,7 +230,7 @@ class LauncherTest {
     @Test
     void theWrapperSetsUmaskDirectoryAndTemporaryDirectoryAndPassesArgumentsUnaltered() throws IOException {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/env")) && Files.isExecutable(Path.of("/bin/sh")), "needs a POSIX sh and env");
-        Path root = Path.of("target", "launcher-test").toAbsolutePath();
+        Path root = realDirectoryMacPathsKeep();
         Path home = root.resolve("home");
         Path workspace = home.resolve("workshop");
         Files.createDirectories(workspace);
@@ -262,6 +263,23 @@ class LauncherTest {
                 "arg=[it's]",
                 "arg=[*]") + "\n", result.stdout());
         assertFalse(Files.exists(marker), "an argument was expanded by a shell");
+    }
+
+    /**
+     * A scratch directory on this machine whose path a plan keeps as it is: a checkout below
+     * {@code /tmp} or {@code /var} would be spelled {@code /private/...}, as on a Mac, and such a
+     * path does not exist on Linux. Falls back to the user's home.
+     */
+    private static Path realDirectoryMacPathsKeep() throws IOException {
+        for (Path base : List.of(Path.of("target").toAbsolutePath(), Path.of(System.getProperty("user.home")).toAbsolutePath())) {
+            Path candidate = base.resolve("cagent-launcher-test");
+            if (MacPaths.canonical(candidate.toString()).equals(candidate.toString())) {
+                Files.createDirectories(candidate);
+                return candidate;
+            }
+        }
+        assumeTrue(false, "no scratch directory outside /tmp, /var and /etc");
+        return null;
     }
 
     /** The NAME=VALUE words between {@code env -i} and the wrapper. */
