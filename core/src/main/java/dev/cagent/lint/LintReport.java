@@ -39,7 +39,7 @@ public record LintReport(List<Finding> findings, Set<String> acceptedRisks) {
     @Override
     public String toString() {
         if (findings.isEmpty()) {
-            return "no findings";
+            return "no findings\n";
         }
         StringBuilder sb = new StringBuilder();
         for (Finding f : findings) {

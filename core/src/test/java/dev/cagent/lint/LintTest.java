@@ -99,7 +99,7 @@ class LintTest {
         LintReport report = correctedPlan().lint();
         assertEquals(List.of(), report.findings(), report.toString());
         assertFalse(report.isBlocking());
-        assertEquals("no findings", report.toString());
+        assertEquals("no findings\n", report.toString());
     }
 
     @Test

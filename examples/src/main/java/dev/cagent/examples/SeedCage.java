@@ -47,6 +47,12 @@ public final class SeedCage {
 
     public static void main(String[] args) {
         boolean onMac = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("mac");
+        if (!List.of(args).stream().allMatch("--apply"::equals)) {
+            System.err.println("usage: SeedCage [--apply]\n"
+                    + "  without arguments: the seed's cage, end to end, on the embedded fake Mac\n"
+                    + "  --apply: on macOS, preview and apply the corrected cage for the logged-in user through sudo -n");
+            System.exit(2);
+        }
         boolean apply = List.of(args).contains("--apply");
         SeedCage job = new SeedCage(System.out);
         if (apply && onMac) {

@@ -43,6 +43,11 @@ public final class MacOsBackend implements Backend {
 
     /** A backend for this Mac, with {@link Privilege#auto()}. */
     public static MacOsBackend local() {
+        String os = System.getProperty("os.name", "");
+        if (!os.toLowerCase(java.util.Locale.ROOT).startsWith("mac")) {
+            throw new UnsupportedOperationException("MacOsBackend.local() runs this machine's macOS commands, and this machine runs "
+                    + os + ": try cagent here on the fake Mac, MacOsBackend.on(FakeMac.stock()).build() (artifact cagent-testkit)");
+        }
         return on(new ExecCommandRunner()).build();
     }
 
