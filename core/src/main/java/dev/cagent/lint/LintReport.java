@@ -42,7 +42,8 @@ public record LintReport(List<Finding> findings, Set<String> acceptedRisks) {
             return "no findings\n";
         }
         StringBuilder sb = new StringBuilder();
-        for (Finding f : findings) {
+        // errors first, then warnings, then advice; within each, in the plan's order
+        for (Finding f : findings.stream().sorted(java.util.Comparator.comparing(Finding::severity)).toList()) {
             sb.append(f).append(acceptedRisks.contains(f.code()) ? "\n    (risk accepted by the plan)" : "").append('\n');
         }
         return sb.toString();
