@@ -112,23 +112,32 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
         });
         List<Op> writes = new ArrayList<>(file.writes());
         String path = entry.get("path");
+        boolean fileGoes = file.writes().contains(Op.as(entry.get("owner"), MacCommands.removeFile(path)));
         List<String> created = new ArrayList<>(entry.items());
         java.util.Collections.reverse(created);
+        List<String> removed = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         for (String dir : created) {
             Optional<StatEntry> stat = ctx.view().stat(dir);
             if (stat.isEmpty()) {
+                removed.add(dir);
                 continue;
             }
-            boolean onlyOurs = ctx.view().tree(dir).stream().map(LsEntry::path)
-                    .allMatch(p -> p.equals(dir) || p.equals(path) || p.equals(FileEdits.temporary(path)) || created.contains(p));
-            if (onlyOurs) {
+            if (!stat.get().isDirectory()) {
+                kept.add(dir + " (a " + stat.get().type().toString().toLowerCase(java.util.Locale.ROOT) + " now, not the directory cagent made)");
+                continue;
+            }
+            // links count too: rmdir refuses a directory holding anything
+            boolean emptyAfterUndo = ctx.view().treeWithLinks(dir).stream().map(LsEntry::path)
+                    .allMatch(p -> p.equals(dir) || (p.equals(path) && fileGoes) || p.equals(FileEdits.temporary(path)) || removed.contains(p));
+            if (emptyAfterUndo) {
                 writes.add(Op.as(stat.get().user(), MacCommands.removeDirectory(dir)));
+                removed.add(dir);
             } else {
-                kept.add(dir);
+                kept.add(dir + " (holds other files)");
             }
         }
-        String description = file.description() + (kept.isEmpty() ? "" : "; kept " + String.join(", ", kept) + " (holds other files)");
+        String description = file.description() + (kept.isEmpty() ? "" : "; kept " + String.join(", ", kept));
         return UndoAction.run(description, writes);
     }
 

@@ -84,9 +84,14 @@ final class FileEdits {
         if (ctx.view().stat(temporary(path)).isPresent()) {
             writes.add(Op.as(owner, MacCommands.removeFile(temporary(path))));
         }
-        Optional<String> now = ctx.view().readAs(owner, path);
+        Optional<StatEntry> stat = ctx.view().stat(path);
+        // something else than a file there now is not what cagent wrote: never read through it
+        Optional<String> now = stat.isPresent() && stat.get().type() == StatEntry.FileType.FILE ? ctx.view().readAs(owner, path) : Optional.empty();
         String description;
-        if (now.isEmpty()) {
+        if (stat.isPresent() && stat.get().type() != StatEntry.FileType.FILE) {
+            description = "nothing of cagent's left in " + path + " (a " + stat.get().type().toString().toLowerCase(java.util.Locale.ROOT)
+                    + " stands there now, left as it is)";
+        } else if (now.isEmpty()) {
             description = "nothing of cagent's left in " + path + " (the file is gone)";
         } else if (StateFiles.digest(now.get()).equals(entry.get("written"))) {
             if (created) {

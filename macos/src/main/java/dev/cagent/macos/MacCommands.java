@@ -162,6 +162,14 @@ final class MacCommands {
         return Command.read(argv).withTimeout(TREE_TIMEOUT);
     }
 
+    /**
+     * Every entry of a tree, symbolic links included (listed as links, never followed): what
+     * stands in a directory before cagent removes it as empty.
+     */
+    static Command listTreeWithLinks(String dir) {
+        return Command.read(FIND, "-x", dir, "-exec", LS, "-led", "{}", "+").withTimeout(TREE_TIMEOUT);
+    }
+
     static Command cat(String path) {
         return Command.read(CAT, path);
     }

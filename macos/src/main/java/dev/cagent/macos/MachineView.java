@@ -40,6 +40,7 @@ final class MachineView {
     private final Map<String, Optional<String>> files = new HashMap<>();
     private final Map<String, List<LsEntry>> trees = new HashMap<>();
     private final Map<List<String>, List<LsEntry>> listings = new HashMap<>();
+    private final Map<String, List<LsEntry>> treesWithLinks = new HashMap<>();
 
     /**
      * @param fileReader whose rights file reads use: root normally; the caller's own under the
@@ -74,6 +75,7 @@ final class MachineView {
         files.clear();
         trees.clear();
         listings.clear();
+        treesWithLinks.clear();
     }
 
     // --- Directory Services
@@ -240,6 +242,18 @@ final class MachineView {
     List<LsEntry> tree(String dir) {
         return trees.computeIfAbsent(dir, d -> {
             Op op = new Op(fileReader, MacCommands.listTree(d));
+            CommandResult result = executor.read(op);
+            if (result.exitCode() != 0) {
+                throw new ProbeException(op, result);
+            }
+            return LsParser.parse(result.stdout());
+        });
+    }
+
+    /** Every entry of a tree, symbolic links included but not followed: what would keep an {@code rmdir} from working. */
+    List<LsEntry> treeWithLinks(String dir) {
+        return treesWithLinks.computeIfAbsent(dir, d -> {
+            Op op = new Op(fileReader, MacCommands.listTreeWithLinks(dir));
             CommandResult result = executor.read(op);
             if (result.exitCode() != 0) {
                 throw new ProbeException(op, result);

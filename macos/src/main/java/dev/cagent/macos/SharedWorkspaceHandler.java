@@ -383,11 +383,17 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
     public UndoAction undo(Journal.Entry entry, Context ctx) {
         String path = entry.get("path");
         String group = entry.get("group");
-        if (ctx.view().stat(path).isEmpty()) {
+        Optional<StatEntry> stat = ctx.view().stat(path);
+        if (stat.isEmpty()) {
             return UndoAction.nothingLeft("restore workspace " + path);
         }
+        if (!stat.get().isDirectory()) {
+            return UndoAction.keep("workspace " + path, "a " + stat.get().type().toString().toLowerCase(java.util.Locale.ROOT)
+                    + " stands there now, not the directory cagent made; remove it by hand if it is not yours");
+        }
         if (entry.kind().equals(CREATED)) {
-            List<LsEntry> tree = ctx.view().tree(path);
+            // links count too: rmdir refuses a directory holding anything
+            List<LsEntry> tree = ctx.view().treeWithLinks(path);
             if (tree.size() > 1) {
                 return UndoAction.keep("workspace " + path, "it holds " + (tree.size() - 1) + " entries now; cagent removes only an empty workspace it created");
             }
