@@ -674,7 +674,14 @@ final class Engine {
                     continue;
                 }
                 view.forget();
-                UndoAction action = handlerForKind(entry.kind()).undo(entry, ctx);
+                UndoAction action;
+                try {
+                    action = handlerForKind(entry.kind()).undo(entry, ctx);
+                } catch (MachineReadException e) {
+                    // what cannot be read cannot be taken back safely: stop here, keeping the record of the rest
+                    failures.add(e.read().orElseThrow(() -> e));
+                    break;
+                }
                 if (action.kept() != null) {
                     kept.add(action.description() + ": " + action.kept());
                     remaining.remove(entry);

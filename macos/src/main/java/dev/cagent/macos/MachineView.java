@@ -8,6 +8,7 @@ import dev.cagent.macos.parse.DsRecord;
 import dev.cagent.macos.parse.LsEntry;
 import dev.cagent.macos.parse.LsParser;
 import dev.cagent.macos.parse.StatEntry;
+import dev.cagent.report.ExecutedCommand;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The machine as read-only commands see it, read lazily and cached. Paths the steps ask for are
@@ -82,14 +84,16 @@ final class MachineView {
 
     Map<String, List<String>> userIds() {
         if (userIds == null) {
-            userIds = DsList.parse(expectSuccess(Op.caller(MacCommands.listUserIds())).stdout());
+            Op op = Op.caller(MacCommands.listUserIds());
+            userIds = parsed(op, expectSuccess(op), DsList::parse);
         }
         return userIds;
     }
 
     Map<String, List<String>> groupIds() {
         if (groupIds == null) {
-            groupIds = DsList.parse(expectSuccess(Op.caller(MacCommands.listGroupIds())).stdout());
+            Op op = Op.caller(MacCommands.listGroupIds());
+            groupIds = parsed(op, expectSuccess(op), DsList::parse);
         }
         return groupIds;
     }
@@ -120,13 +124,17 @@ final class MachineView {
 
     /** {@code dseditgroup -o checkmember}: explicit membership, which a primary group is not. */
     boolean isMember(String user, String group) {
-        return memberships.computeIfAbsent(user + "\0" + group, k -> CheckMember.parse(executor.read(Op.caller(MacCommands.checkMember(user, group)))));
+        return memberships.computeIfAbsent(user + "\0" + group, k -> {
+            Op op = Op.caller(MacCommands.checkMember(user, group));
+            CommandResult result = executor.read(op);
+            return parsed(op, result, out -> CheckMember.parse(result));
+        });
     }
 
     private Optional<DsRecord> readRecord(Op op) {
         CommandResult result = executor.read(op);
         if (result.exitCode() == 0) {
-            return Optional.of(DsRecord.parsePlist(result.stdout()));
+            return Optional.of(parsed(op, result, DsRecord::parsePlist));
         }
         if (result.exitCode() == 56 || DsError.find(result.stderr()).filter(c -> c.number() == -14136).isPresent()) {
             return Optional.empty();
@@ -158,7 +166,7 @@ final class MachineView {
             wantedLs.clear();
             Op op = new Op(fileReader, MacCommands.lsAcl(batch));
             CommandResult result = executor.read(op);
-            List<LsEntry> entries = LsParser.parse(result.stdout());
+            List<LsEntry> entries = parsed(op, result, LsParser::parse);
             Set<String> missing = missingOperands(result.stderr(), op, result);
             for (String p : batch) {
                 Optional<LsEntry> entry = entries.stream().filter(e -> e.path().equals(p)).findFirst();
@@ -179,7 +187,7 @@ final class MachineView {
             wantedStat.clear();
             Op op = new Op(fileReader, MacCommands.stat(batch));
             CommandResult result = executor.read(op);
-            Map<String, StatEntry> found = StatEntry.parse(result.stdout(), batch);
+            Map<String, StatEntry> found = parsed(op, result, out -> StatEntry.parse(out, batch));
             Set<String> missing = new LinkedHashSet<>(StatEntry.missing(result.stderr()));
             for (String p : batch) {
                 if (!found.containsKey(p) && !missing.contains(p)) {
@@ -234,7 +242,7 @@ final class MachineView {
             if (result.exitCode() != 0) {
                 throw new ProbeException(op, result);
             }
-            return LsParser.parse(result.stdout());
+            return parsed(op, result, LsParser::parse);
         });
     }
 
@@ -246,7 +254,7 @@ final class MachineView {
             if (result.exitCode() != 0) {
                 throw new ProbeException(op, result);
             }
-            return LsParser.parse(result.stdout());
+            return parsed(op, result, LsParser::parse);
         });
     }
 
@@ -258,8 +266,22 @@ final class MachineView {
             if (result.exitCode() != 0) {
                 throw new ProbeException(op, result);
             }
-            return LsParser.parse(result.stdout());
+            return parsed(op, result, LsParser::parse);
         });
+    }
+
+    /**
+     * The read's output as {@code parser} reads it. Output in no shape cagent knows (cut short,
+     * garbled, a name holding a newline) is a failed read: cagent cannot tell what the machine
+     * holds, and says which command printed what.
+     */
+    private <T> T parsed(Op op, CommandResult result, Function<String, T> parser) {
+        try {
+            return parser.apply(result.stdout());
+        } catch (IllegalStateException e) {
+            throw new MachineReadException("could not read the machine: `" + executor.render(op).toShellLine() + "` printed what cagent cannot read safely: "
+                    + e.getMessage(), e, new ExecutedCommand(executor.render(op), null, "printed what cagent cannot read safely: " + e.getMessage()));
+        }
     }
 
     private CommandResult expectSuccess(Op op) {
@@ -274,7 +296,7 @@ final class MachineView {
      * Operands ls reported missing ({@code No such file or directory}, or {@code Not a directory}
      * when a file stands where the path needs a directory); any other complaint is a probe failure.
      */
-    private static Set<String> missingOperands(String stderr, Op op, CommandResult result) {
+    private Set<String> missingOperands(String stderr, Op op, CommandResult result) {
         Set<String> missing = new LinkedHashSet<>();
         for (String line : stderr.split("\n")) {
             if (line.isBlank()) {
@@ -307,10 +329,10 @@ final class MachineView {
     }
 
     /** A read-only command failed in a way that is not "missing": the probe cannot go on. */
-    static final class ProbeException extends MachineReadException {
+    final class ProbeException extends MachineReadException {
         ProbeException(Op op, CommandResult result) {
             super("could not read the machine: " + op.command().toShellLine() + " exited " + result.exitCode()
-                    + (result.stderr().isBlank() ? "" : ": " + result.stderr().strip()), null);
+                    + (result.stderr().isBlank() ? "" : ": " + result.stderr().strip()), null, new ExecutedCommand(executor.render(op), result, null));
         }
     }
 }

@@ -393,7 +393,12 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         }
         if (entry.kind().equals(CREATED)) {
             // links count too: rmdir refuses a directory holding anything
-            List<LsEntry> tree = ctx.view().treeWithLinks(path);
+            List<LsEntry> tree;
+            try {
+                tree = ctx.view().treeWithLinks(path);
+            } catch (MachineReadException e) {
+                return UndoAction.keep("workspace " + path, "cagent cannot tell what it holds (" + e.getMessage() + "); it removes only an empty workspace it created");
+            }
             if (tree.size() > 1) {
                 return UndoAction.keep("workspace " + path, "it holds " + (tree.size() - 1) + " entries now; cagent removes only an empty workspace it created");
             }

@@ -156,6 +156,14 @@ class AttackTest {
     }
 
     @Test
+    void fileNamedWithANewlineInTheWorkspace() {
+        MacSnapshot stock = mac.snapshot();
+        applied();
+        mac.createFileAs("meeseeks", WORKSHOP + "/evil\n-rw-r--r--  1 root  wheel  0 Dec  3 16:27 sudoers", "x", 022);
+        nothingOutsideTheAgentChanges(stock);
+    }
+
+    @Test
     void homeOpenedToEveryone() {
         MacSnapshot stock = mac.snapshot();
         applied();

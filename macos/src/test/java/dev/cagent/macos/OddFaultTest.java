@@ -1,0 +1,136 @@
+package dev.cagent.macos;
+
+import dev.cagent.CagePlan;
+import dev.cagent.exec.Command;
+import dev.cagent.exec.CommandResult;
+import dev.cagent.exec.CommandRunner;
+import dev.cagent.report.ApplyReport;
+import dev.cagent.report.StepOutcome;
+import dev.cagent.report.UndoReport;
+import dev.cagent.testkit.FakeMac;
+import dev.cagent.testkit.MacSnapshot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import static dev.cagent.macos.Cages.assertSameState;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Faults in odd places: a read whose output is garbage (malformed plist, ls lines cut short, a
+ * stat line in no known shape), the record truncated or deleted, a backup gone, two cages on one
+ * Mac, and one plan replaced by another before undo.
+ */
+class OddFaultTest {
+
+    private final CagePlan plan = Cages.correctedPlan();
+
+    /**
+     * The fake Mac, except that the {@code n}-th command {@code match} accepts prints what
+     * {@code garble} makes of its real output (the command itself still runs).
+     */
+    private static CommandRunner garbling(FakeMac mac, Predicate<Command> match, int n, UnaryOperator<String> garble) {
+        AtomicInteger seen = new AtomicInteger();
+        return new CommandRunner() {
+            @Override
+            public CommandResult run(Command command) {
+                CommandResult real = mac.run(command);
+                if (match.test(command) && seen.incrementAndGet() == n) {
+                    return CommandResult.of(real.exitCode(), garble.apply(real.stdout()), real.stderr());
+                }
+                return real;
+            }
+
+            @Override
+            public Object machine() {
+                return mac;
+            }
+        };
+    }
+
+    private static Predicate<Command> running(String program, String operand) {
+        return c -> c.argv().contains(program) && c.argv().contains(operand);
+    }
+
+    private static String cutInHalf(String text) {
+        return text.substring(0, text.length() / 2);
+    }
+
+    static Stream<Arguments> garbledFirstReads() {
+        return Stream.of(
+                Arguments.of("plist cut short", running("/usr/bin/dscl", "/Users/meeseeks"), (UnaryOperator<String>) OddFaultTest::cutInHalf),
+                Arguments.of("plist of another shape", running("/usr/bin/dscl", "/Users/meeseeks"),
+                        (UnaryOperator<String>) s -> "<?xml version=\"1.0\"?><plist><array/></plist>"),
+                Arguments.of("user list without ids", running("/usr/bin/dscl", "UniqueID"), (UnaryOperator<String>) s -> s + "orphan\n"),
+                Arguments.of("ls lines cut short", running("/bin/ls", "/Users/alice"), (UnaryOperator<String>) OddFaultTest::cutInHalf),
+                Arguments.of("stat of an unknown shape", running("/usr/bin/stat", "/Users/meeseeks"),
+                        (UnaryOperator<String>) s -> "weird 1 2 3\n" + s),
+                Arguments.of("stat cut short", running("/usr/bin/stat", "/Users/meeseeks"), (UnaryOperator<String>) OddFaultTest::cutInHalf));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("garbledFirstReads")
+    void garbageInTheFirstLookStopsEveryOperationWithTheCommandNamed(String what, Predicate<Command> match, UnaryOperator<String> garble) {
+        FakeMac mac = FakeMac.stock();
+        assertTrue(Cages.backend(mac).apply(plan).succeeded());
+        MacSnapshot before = mac.snapshot();
+        for (int n = 1; n <= 3; n++) {
+            int attempt = n;
+            MacOsBackend backend = MacOsBackend.on(garbling(mac, match, 1, garble)).readBack(3, Duration.ZERO).build();
+            Runnable operation = List.<Runnable>of(() -> backend.apply(plan), () -> backend.preview(plan), () -> backend.verify(plan)).get(n - 1);
+            MachineReadException stopped = assertThrows(MachineReadException.class, operation::run, () -> what + ", operation " + attempt);
+            assertTrue(stopped.getMessage().startsWith("could not read the machine: `"), stopped.getMessage());
+        }
+        assertSameState(before, mac.snapshot());
+    }
+
+    @Test
+    void garbageInTheReadBackFailsTheStepAndRollsBack() {
+        FakeMac mac = FakeMac.stock();
+        MacSnapshot before = mac.snapshot();
+        MacOsBackend backend = MacOsBackend.on(garbling(mac, running("/usr/bin/dscl", "/Groups/collabo"), 2, OddFaultTest::cutInHalf))
+                .readBack(3, Duration.ZERO).build();
+
+        ApplyReport report = backend.apply(plan);
+
+        assertFalse(report.succeeded());
+        assertEquals(StepOutcome.FAILED, report.steps().get(1).outcome(), report::toString);
+        assertTrue(report.steps().get(1).failure().startsWith("could not read the machine: `/usr/bin/dscl -plist . -read /Groups/collabo`"),
+                report.steps().get(1).failure());
+        assertTrue(report.rolledBack(), report::toString);
+        assertSameState(before, mac.snapshot());
+    }
+
+    @Test
+    void garbageWhileUndoReadsIsReportedAndTheNextUndoFinishes() {
+        FakeMac mac = FakeMac.stock();
+        String project = "/Users/Shared/project";
+        mac.mkdir(project, "alice", "staff", 0755);
+        mac.writeFile(project + "/notes.md", "alice", "staff", 0644, "notes\n");
+        MacSnapshot before = mac.snapshot();
+        CagePlan shared = Cages.corrected().workspace(project).build();
+        assertTrue(Cages.backend(mac).apply(shared).succeeded());
+        MacOsBackend garbled = MacOsBackend.on(garbling(mac, running("/usr/bin/find", project), 1, s -> s + "garbage line\n"))
+                .readBack(3, Duration.ZERO).build();
+
+        UndoReport failed = garbled.undo(shared);
+
+        assertFalse(failed.succeeded(), failed::toString);
+        assertTrue(failed.toString().contains("FAILED: /usr/bin/sudo -n -- /usr/bin/find -x /Users/Shared/project '!' -type l -exec /bin/ls -led '{}' +"
+                + "  => printed what cagent cannot read safely: ls output line 'garbage line' is neither an entry nor an ACL line"), failed::toString);
+        UndoReport finished = Cages.backend(mac).undo(shared);
+        assertTrue(finished.succeeded(), finished::toString);
+        assertSameState(before, mac.snapshot());
+    }
+}
