@@ -90,7 +90,8 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
         }
         Change edit = FileEdits.edit(EDITED, "Claude Code hook in " + file, file, step.owner(), fileMode(step, stat, ctx), current,
                 merged.toJson(), "cagent's PostToolUse hook using " + jq.get(),
-                current.isEmpty() ? "no settings file" : settings.hasCagentHook() ? "another version of the hook" : "no cagent hook", ctx);
+                current.isEmpty() ? "no settings file" : settings.disablesAllHooks() ? "all hooks switched off (\"disableAllHooks\": true)"
+                        : settings.hasCagentHook() ? "another version of the hook" : "no cagent hook", ctx);
         List<Op> writes = new ArrayList<>();
         for (String dir : newDirectories) {
             writes.add(Op.as(directoryOwner(step), MacCommands.mkdir(dir, directoryMode(step, ctx))));

@@ -170,4 +170,21 @@ class AttackTest {
         asAgent("/bin/chmod", "0777", HOME);
         nothingOutsideTheAgentChanges(stock);
     }
+
+    @Test
+    void allHooksSwitchedOffInTheSettingsIsDriftAndApplySwitchesThemOnAgain() {
+        applied();
+        String withHook = mac.readFile(SETTINGS);
+        asAgentWriting(SETTINGS, withHook.replaceFirst("\\{", "{\n  \"disableAllHooks\": true,"));
+
+        VerifyReport verify = backend.verify(plan);
+
+        assertEquals(1, verify.drifts().size(), verify::toString);
+        assertEquals("Claude Code hook in " + SETTINGS + ": all hooks switched off (\"disableAllHooks\": true)", verify.drifts().get(0).subject()
+                + ": " + verify.drifts().get(0).actual(), verify::toString);
+        ApplyReport repaired = backend.apply(plan);
+        assertTrue(repaired.succeeded(), repaired::toString);
+        assertEquals(withHook, mac.readFile(SETTINGS));
+        assertTrue(backend.verify(plan).isClean());
+    }
 }
