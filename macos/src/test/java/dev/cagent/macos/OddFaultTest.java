@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.List;
@@ -132,5 +133,63 @@ class OddFaultTest {
         UndoReport finished = Cages.backend(mac).undo(shared);
         assertTrue(finished.succeeded(), finished::toString);
         assertSameState(before, mac.snapshot());
+    }
+
+    /** Replaces a root-owned file's content, as a crash or a full disk would leave it. */
+    private static void rewriteAsRoot(FakeMac mac, String path, String content) {
+        mac.writeFile(path, "root", "wheel", 0644, content);
+    }
+
+    @Test
+    void aRecordCutShortInItsLastLineIsAppendedToCleanlyAndUndoneToTheEnd() {
+        FakeMac mac = FakeMac.stock();
+        MacSnapshot before = mac.snapshot();
+        MacOsBackend backend = Cages.backend(mac);
+        CagePlan small = Cages.minimal().build();
+        assertTrue(backend.apply(small).succeeded());
+        String journal = mac.readFile(Cages.JOURNAL);
+        rewriteAsRoot(mac, Cages.JOURNAL, journal + "{\"kind\":\"deny.added\",\"fields\":{\"pa");
+
+        ApplyReport more = backend.apply(small.toBuilder().denyListing("/Users").build());
+
+        assertTrue(more.succeeded(), more::toString);
+        UndoReport undo = backend.undo(small);
+        assertTrue(undo.succeeded(), undo::toString);
+        assertSameState(before, mac.snapshot());
+    }
+
+    @ParameterizedTest(name = "record: \"{0}\"")
+    @ValueSource(strings = {"", "{\"format\":\"cagent-jou"})
+    void aRecordCutShortInItsHeaderMeansNothingWasDone(String cut) {
+        FakeMac mac = FakeMac.stock();
+        MacSnapshot before = mac.snapshot();
+        MacOsBackend backend = Cages.backend(mac);
+        CagePlan small = Cages.minimal().build();
+        mac.mkdir("/private/var/db/cagent", "root", "wheel", 0755);
+        mac.mkdir("/private/var/db/cagent/meeseeks", "root", "wheel", 0755);
+        rewriteAsRoot(mac, Cages.JOURNAL, cut);
+
+        assertEquals(List.of("nothing recorded for meeseeks in " + Cages.JOURNAL + ": nothing to undo"), backend.undo(small).kept());
+        ApplyReport applied = backend.apply(small);
+
+        assertTrue(applied.succeeded(), applied::toString);
+        UndoReport undo = backend.undo(small);
+        assertTrue(undo.succeeded(), undo::toString);
+        // that cagent made the state root was in the lost first line: the empty directory stays
+        assertEquals(List.of("/private/var/db/cagent: added (directory 0:0 0755)"), before.diff(mac.snapshot()));
+    }
+
+    @Test
+    void aRecordDeletedBetweenApplyAndUndoLeavesTheCageAndSaysSo() {
+        FakeMac mac = FakeMac.stock();
+        MacOsBackend backend = Cages.backend(mac);
+        assertTrue(backend.apply(plan).succeeded());
+        Cages.byHand(mac, "/bin/rm", "-rf", "/private/var/db/cagent/meeseeks");
+        MacSnapshot caged = mac.snapshot();
+
+        UndoReport undo = backend.undo(plan);
+
+        assertEquals(List.of("nothing recorded for meeseeks in " + Cages.JOURNAL + ": nothing to undo"), undo.kept(), undo::toString);
+        assertSameState(caged, mac.snapshot());
     }
 }
