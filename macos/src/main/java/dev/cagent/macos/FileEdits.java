@@ -98,10 +98,15 @@ final class FileEdits {
                 writes.add(Op.as(owner, MacCommands.removeFile(path)));
                 description = "removed " + path + ", which cagent had created";
             } else {
-                String original = ctx.view().read(backup).orElseThrow(() -> new IllegalStateException(
-                        "the backup " + backup + " of " + path + " is missing: restore the file by hand"));
-                writes.addAll(replace(path, owner, mode, original));
-                description = "restored " + path + " byte for byte from its backup";
+                Optional<String> original = ctx.view().read(backup);
+                if (original.isPresent()) {
+                    writes.addAll(replace(path, owner, mode, original.get()));
+                    description = "restored " + path + " byte for byte from its backup";
+                } else {
+                    String reverted = removeOwnPart.apply(now.get());
+                    writes.addAll(replace(path, owner, mode, reverted));
+                    description = "took cagent's part out of " + path + " (its backup is gone, so the rest is kept as it is)";
+                }
             }
         } else {
             String reverted = removeOwnPart.apply(now.get());

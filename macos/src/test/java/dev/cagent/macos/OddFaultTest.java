@@ -192,4 +192,20 @@ class OddFaultTest {
         assertEquals(List.of("nothing recorded for meeseeks in " + Cages.JOURNAL + ": nothing to undo"), undo.kept(), undo::toString);
         assertSameState(caged, mac.snapshot());
     }
+
+    @Test
+    void aBackupDeletedBeforeUndoStillTakesCagentsBlockOut() {
+        FakeMac mac = FakeMac.stock();
+        MacSnapshot before = mac.snapshot();
+        MacOsBackend backend = Cages.backend(mac);
+        assertTrue(backend.apply(plan).succeeded());
+        Cages.byHand(mac, "/bin/rm", "-rf", "/private/var/db/cagent/meeseeks/backups");
+
+        UndoReport undo = backend.undo(plan);
+
+        assertTrue(undo.succeeded(), undo::toString);
+        assertTrue(undo.undone().contains("took cagent's part out of /Users/alice/.zshrc (its backup is gone, so the rest is kept as it is)"),
+                undo::toString);
+        assertSameState(before, mac.snapshot());
+    }
 }
