@@ -1,14 +1,18 @@
 package dev.cagent.macos;
 
+import dev.cagent.Cage;
 import dev.cagent.CagePlan;
+import dev.cagent.ClaudeCodeHook;
 import dev.cagent.exec.Command;
 import dev.cagent.exec.CommandResult;
 import dev.cagent.exec.CommandRunner;
 import dev.cagent.report.ApplyReport;
 import dev.cagent.report.StepOutcome;
 import dev.cagent.report.UndoReport;
+import dev.cagent.report.VerifyReport;
 import dev.cagent.testkit.FakeMac;
 import dev.cagent.testkit.MacSnapshot;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -207,5 +211,77 @@ class OddFaultTest {
         assertTrue(undo.undone().contains("took cagent's part out of /Users/alice/.zshrc (its backup is gone, so the rest is kept as it is)"),
                 undo::toString);
         assertSameState(before, mac.snapshot());
+    }
+
+    /** The corrected cage for another agent beside meeseeks: its own home and workspace, the same human and group. */
+    private static CagePlan claude() {
+        return Cage.forUser("claude").realName("Claude").home("/Users/claude").noPassword().human("alice")
+                .deny("/Users/alice").denyListing("/Users").denyListing("/private/etc").denyListing("/private/var").deny("/Library/Keychains")
+                .collaborationGroup("collabo").workspace("/Users/claude/workshop").humanUmask("002")
+                .claudeCodeHook(ClaudeCodeHook.Location.ROOT_OWNED).build();
+    }
+
+    @Test
+    @Disabled("shared things belong to the first cage's record alone: undoing it deletes the collaboration group and takes the umask block"
+            + " out of the human's shell file while the second cage still uses both; the second cage's record does not mention them"
+            + " (they were there when it was applied), so undo cannot tell; needs records of use and a hand-over of the undo to the"
+            + " last cage that uses them")
+    void twoCagesOnOneMacTheFirstUndoneFirstLeavesTheOtherIntact() {
+        FakeMac mac = FakeMac.stock();
+        MacSnapshot stock = mac.snapshot();
+        MacOsBackend backend = Cages.backend(mac);
+        assertTrue(backend.apply(plan).succeeded());
+        MacSnapshot meeseeksOnly = mac.snapshot();
+        ApplyReport second = backend.apply(claude());
+        assertTrue(second.succeeded(), second::toString);
+
+        UndoReport first = backend.undo(plan);
+
+        assertTrue(first.succeeded(), first::toString);
+        VerifyReport other = backend.verify(claude());
+        assertTrue(other.isClean(), other::toString);
+        UndoReport last = backend.undo(claude());
+        assertTrue(last.succeeded(), last::toString);
+        assertSameState(stock, mac.snapshot());
+        assertTrue(backend.apply(plan).succeeded());
+        assertSameState(meeseeksOnly, mac.snapshot());
+    }
+
+    @Test
+    void twoCagesOnOneMacTheLastUndoneFirstLeavesTheOtherIntact() {
+        FakeMac mac = FakeMac.stock();
+        MacSnapshot stock = mac.snapshot();
+        MacOsBackend backend = Cages.backend(mac);
+        assertTrue(backend.apply(plan).succeeded());
+        assertTrue(backend.apply(claude()).succeeded());
+
+        UndoReport last = backend.undo(claude());
+
+        assertTrue(last.succeeded(), last::toString);
+        VerifyReport other = backend.verify(plan);
+        assertTrue(other.isClean(), other::toString);
+        assertTrue(backend.undo(plan).succeeded());
+        assertSameState(stock, mac.snapshot());
+    }
+
+    @Test
+    void aPlanReplacedByAnotherBeforeUndo() {
+        FakeMac mac = FakeMac.stock();
+        MacSnapshot stock = mac.snapshot();
+        MacOsBackend backend = Cages.backend(mac);
+        assertTrue(backend.apply(plan).succeeded());
+        CagePlan changed = Cages.corrected().workspace("/Users/Shared/together").humanUmask("007")
+                .claudeCodeHook(ClaudeCodeHook.Location.USER).realName("Meeseeks II").homeMode(0700).build();
+        mac.createFileAs("alice", "/Users/Shared/together-notes.md", "notes\n", 022);
+        MacSnapshot withNotes = mac.snapshot();
+
+        ApplyReport replaced = backend.apply(changed);
+
+        assertTrue(replaced.succeeded(), replaced::toString);
+        assertTrue(backend.verify(changed).isClean());
+        UndoReport undo = backend.undo(changed);
+        assertTrue(undo.succeeded(), undo::toString);
+        List<String> left = stock.diff(mac.snapshot());
+        assertEquals(List.of("/Users/Shared/together-notes.md: added (file 501:0 0644)"), left);
     }
 }
