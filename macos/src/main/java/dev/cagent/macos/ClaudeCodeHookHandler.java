@@ -52,6 +52,12 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
             return List.of();
         }
         String file = step.settingsFile();
+        if (step.location() == ClaudeCodeHook.Location.USER && ctx.view().readsWithoutPrivilege()) {
+            // the settings directory is the agent's alone (0700): the caller's reads cannot check the hook, nor undo find it
+            ctx.refuse("under the administrator prompt cagent reads the machine with " + ctx.view().executor().caller() + "'s own rights and cannot read "
+                    + file + " in the agent's private settings directory: choose claudeCodeHook(Location.ROOT_OWNED) (recommended) or a sudo strategy");
+            return List.of();
+        }
         if (step.location() == ClaudeCodeHook.Location.ROOT_OWNED) {
             Optional<String> agents = agentControlled(file, ctx);
             if (agents.isPresent()) {

@@ -57,6 +57,11 @@ final class MachineView {
         return executor;
     }
 
+    /** True where reads have only the rights of a caller who is not root (under the administrator prompt). */
+    boolean readsWithoutPrivilege() {
+        return fileReader.kind() == RunAs.Kind.CALLER && !"root".equals(executor.caller());
+    }
+
     /** A view that reads files with {@code reader}'s rights and keeps what this one read of Directory Services. */
     MachineView readingFilesAs(RunAs reader) {
         MachineView view = new MachineView(executor, reader);

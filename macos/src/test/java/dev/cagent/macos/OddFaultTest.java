@@ -3,6 +3,7 @@ package dev.cagent.macos;
 import dev.cagent.Cage;
 import dev.cagent.CagePlan;
 import dev.cagent.ClaudeCodeHook;
+import dev.cagent.PlanRefusedException;
 import dev.cagent.exec.Command;
 import dev.cagent.exec.CommandResult;
 import dev.cagent.exec.CommandRunner;
@@ -283,5 +284,37 @@ class OddFaultTest {
         assertTrue(undo.succeeded(), undo::toString);
         List<String> left = stock.diff(mac.snapshot());
         assertEquals(List.of("/Users/Shared/together-notes.md: added (file 501:0 0644)"), left);
+    }
+
+    @Test
+    void underTheAdministratorPromptGarbageInTheReadBackFailsTheStepAndRollsBack() {
+        FakeMac mac = FakeMac.stock();
+        MacSnapshot before = mac.snapshot();
+        MacOsBackend backend = MacOsBackend.on(garbling(mac, running("/usr/bin/dscl", "/Groups/collabo"), 2, OddFaultTest::cutInHalf))
+                .privilege(Privilege.adminPrompt()).readBack(3, Duration.ZERO).build();
+
+        ApplyReport report = backend.apply(plan);
+
+        assertFalse(report.succeeded());
+        assertEquals(StepOutcome.FAILED, report.steps().get(1).outcome(), report::toString);
+        assertTrue(report.steps().get(1).failure().startsWith("could not read the machine: `/usr/bin/dscl -plist . -read /Groups/collabo`"),
+                report.steps().get(1).failure());
+        assertTrue(report.rolledBack(), report::toString);
+        assertSameState(before, mac.snapshot());
+    }
+
+    @Test
+    void theAdministratorPromptRefusesAHookInTheAgentsOwnSettingsBeforeAnyWrite() {
+        FakeMac mac = FakeMac.stock();
+        MacSnapshot before = mac.snapshot();
+        MacOsBackend backend = SeedPlans.backend(mac, Privilege.adminPrompt());
+        CagePlan userHook = Cages.corrected().claudeCodeHook(ClaudeCodeHook.Location.USER).build();
+
+        PlanRefusedException refused = assertThrows(PlanRefusedException.class, () -> backend.apply(userHook));
+
+        assertTrue(refused.getMessage().contains("under the administrator prompt cagent reads the machine with alice's own rights and cannot read"
+                + " /Users/meeseeks/.claude/settings.json in the agent's private settings directory: choose claudeCodeHook(Location.ROOT_OWNED)"
+                + " (recommended) or a sudo strategy"), refused.getMessage());
+        assertSameState(before, mac.snapshot());
     }
 }
