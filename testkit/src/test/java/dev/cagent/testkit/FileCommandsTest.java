@@ -1,6 +1,7 @@
 package dev.cagent.testkit;
 
 import dev.cagent.exec.Command;
+import dev.cagent.exec.CommandRunner;
 import dev.cagent.exec.Stdin;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FileCommandsTest {
 
     private final FakeMac mac = FakeMac.stock();
+
+    // --- limits ----------------------------------------------------------------------------------
+
+    @Test
+    void namesLongerThan255UnitsAndPathsOf1024BytesAreTooLong() {
+        CommandRunner root = mac.as("root");
+        String longest = "/private/tmp/" + "n".repeat(255);
+        assertOk(write(root, "/bin/mkdir", "-m", "0755", longest));
+        assertResult(1, "", "mkdir: /private/tmp/" + "n".repeat(256) + ": File name too long\n",
+                write(root, "/bin/mkdir", "-m", "0755", "/private/tmp/" + "n".repeat(256)));
+        // 85 three-byte characters are 255 units: a name may have them
+        assertOk(write(root, "/bin/mkdir", "-m", "0755", "/private/tmp/" + "語".repeat(85)));
+        String deep = longest + "/" + "d".repeat(255) + "/" + "e".repeat(255);
+        assertOk(write(root, "/bin/mkdir", "-p", "-m", "0755", deep));
+        String file = deep + "/" + "f".repeat(1023 - deep.length() - 1);
+        assertOk(write(root, "/usr/bin/tee", file));
+        assertResult(1, "", "stat: " + file + "g: stat: File name too long\n", read(root, "/usr/bin/stat", "-f", "%N", file + "g"));
+    }
 
     // --- ls --------------------------------------------------------------------------------------
 
