@@ -52,6 +52,11 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
             return List.of();
         }
         String file = step.settingsFile();
+        Optional<String> noRoom = FileEdits.noRoomForTemporary(file);
+        if (noRoom.isPresent()) {
+            ctx.refuse(noRoom.get());
+            return List.of();
+        }
         if (step.location() == ClaudeCodeHook.Location.USER && ctx.view().readsWithoutPrivilege()) {
             // the settings directory is the agent's alone (0700): the caller's reads cannot check the hook, nor undo find it
             ctx.refuse("under the administrator prompt cagent reads the machine with " + ctx.view().executor().caller() + "'s own rights and cannot read "

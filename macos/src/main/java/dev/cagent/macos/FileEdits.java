@@ -24,6 +24,23 @@ final class FileEdits {
         return path + ".cagent-new";
     }
 
+    /**
+     * Why {@code path} cannot be edited through a temporary file beside it, when it cannot: that
+     * file's name or path would be longer than macOS takes.
+     */
+    static Optional<String> noRoomForTemporary(String path) {
+        String tmp = temporary(path);
+        if (MacPaths.name(tmp).length() > MacPaths.MAX_NAME_UNITS) {
+            return Optional.of(path + ": its name is too long for the file cagent writes beside it first (" + MacPaths.name(tmp)
+                    + ", more than " + MacPaths.MAX_NAME_UNITS + " characters); rename it, or edit it by hand");
+        }
+        if (tmp.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MacPaths.MAX_PATH_BYTES) {
+            return Optional.of(path + ": its path is too long for the file cagent writes beside it first (" + tmp + ", more than "
+                    + MacPaths.MAX_PATH_BYTES + " bytes); move it, or edit it by hand");
+        }
+        return Optional.empty();
+    }
+
     /** Writes that replace {@code path} with {@code content}, as {@code owner}, atomically. */
     static List<Op> replace(String path, String owner, int mode, String content) {
         String tmp = temporary(path);

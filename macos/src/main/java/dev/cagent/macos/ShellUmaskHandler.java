@@ -32,13 +32,20 @@ final class ShellUmaskHandler implements StepHandler<ShellUmask> {
     @Override
     public void prefetch(ShellUmask step, Context ctx) {
         ctx.view().wantStat(step.file());
-        ctx.view().wantStat(FileEdits.temporary(step.file()));
+        if (FileEdits.noRoomForTemporary(step.file()).isEmpty()) {
+            ctx.view().wantStat(FileEdits.temporary(step.file()));
+        }
     }
 
     @Override
     public List<Change> diff(ShellUmask step, Context ctx) {
         if (!ctx.view().userIds().containsKey(step.owner())) {
             ctx.refuse("umask file owner " + step.owner() + " has no account on this machine: check human(...)");
+            return List.of();
+        }
+        Optional<String> noRoom = FileEdits.noRoomForTemporary(step.file());
+        if (noRoom.isPresent()) {
+            ctx.refuse(noRoom.get());
             return List.of();
         }
         Optional<StatEntry> stat = ctx.view().stat(step.file());
