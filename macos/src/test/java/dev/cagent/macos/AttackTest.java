@@ -20,6 +20,7 @@ import static dev.cagent.macos.Cages.HOME;
 import static dev.cagent.macos.Cages.WORKSHOP;
 import static dev.cagent.macos.Cages.backend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -186,5 +187,19 @@ class AttackTest {
         assertTrue(repaired.succeeded(), repaired::toString);
         assertEquals(withHook, mac.readFile(SETTINGS));
         assertTrue(backend.verify(plan).isClean());
+    }
+
+    @Test
+    void aDenyInsideTheWorkspaceIsRefusedForTheAgentCanMoveItsTargetAway() {
+        mac.mkdir("/Users/Shared/project", "alice", "staff", 0755);
+        mac.mkdir("/Users/Shared/project/secrets", "alice", "staff", 0700);
+        MacSnapshot before = mac.snapshot();
+        CagePlan leaky = Cages.corrected().workspace("/Users/Shared/project").deny("/Users/Shared/project/secrets").build();
+
+        PlanRefusedException refused = assertThrows(PlanRefusedException.class, () -> backend.apply(leaky));
+
+        assertTrue(refused.getMessage().contains("DENY_INSIDE_AGENTS_REACH [/Users/Shared/project/secrets]: /Users/Shared/project/secrets lies in"
+                + " /Users/Shared/project, where the agent may add, rename and remove entries"), refused.getMessage());
+        assertEquals(List.of(), before.diff(mac.snapshot()));
     }
 }
