@@ -264,6 +264,14 @@ final class MacCommands {
         return Command.write(argv).withTimeout(TREE_TIMEOUT);
     }
 
+    /**
+     * A {@code -path} pattern that matches exactly {@code path}: find matches it with
+     * {@code fnmatch}, so {@code * ? [} and the backslash are escaped.
+     */
+    static String exactPathPattern(String path) {
+        return path.replaceAll("([\\\\*?\\[])", "\\\\$1");
+    }
+
     /** How a find runs a utility on its matches; each form collects matches into as few runs as it can. */
     enum FindAction {
         /**

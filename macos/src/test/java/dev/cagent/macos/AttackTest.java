@@ -5,6 +5,7 @@ import dev.cagent.ClaudeCodeHook;
 import dev.cagent.PlanRefusedException;
 import dev.cagent.exec.Command;
 import dev.cagent.exec.CommandResult;
+import dev.cagent.exec.CommandRunner;
 import dev.cagent.exec.Stdin;
 import dev.cagent.report.ApplyReport;
 import dev.cagent.report.UndoReport;
@@ -201,5 +202,41 @@ class AttackTest {
         assertTrue(refused.getMessage().contains("DENY_INSIDE_AGENTS_REACH [/Users/Shared/project/secrets]: /Users/Shared/project/secrets lies in"
                 + " /Users/Shared/project, where the agent may add, rename and remove entries"), refused.getMessage());
         assertEquals(List.of(), before.diff(mac.snapshot()));
+    }
+
+    @Test
+    void aDirectorySwappedForALinkWhileUndoGivesEntriesBackChangesNothingOutsideTheWorkspace() {
+        String project = "/Users/Shared/project";
+        mac.mkdir(project, "alice", "staff", 0755);
+        mac.mkdir(project + "/sub", "alice", "staff", 0755);
+        mac.writeFile(project + "/sub/hosts", "alice", "staff", 0644, "alice's hosts notes\n");
+        MacSnapshot stock = mac.snapshot();
+        CagePlan shared = Cages.corrected().workspace(project).build();
+        assertTrue(backend.apply(shared).succeeded());
+        // the agent swaps sub for a link to /private/etc just before root gives sub/hosts back to alice:staff
+        CommandRunner racing = new CommandRunner() {
+            private boolean swapped;
+
+            @Override
+            public CommandResult run(Command command) {
+                if (!swapped && command.argv().contains("/usr/sbin/chown") && command.argv().contains(project + "/sub/hosts")) {
+                    swapped = true;
+                    asAgent("/bin/mv", "-f", project + "/sub", project + "/moved");
+                    mac.symlink(project + "/sub", "/private/etc");
+                }
+                return mac.run(command);
+            }
+
+            @Override
+            public Object machine() {
+                return mac;
+            }
+        };
+
+        explained(() -> MacOsBackend.on(racing).readBack(3, java.time.Duration.ZERO).build().undo(shared));
+
+        assertEquals(List.of(), stock.diff(mac.snapshot()).stream().filter(line -> line.startsWith("/private/etc/")).toList(),
+                "root changed a file outside the workspace through the link");
+        assertEquals("alice's hosts notes\n", mac.readFile(project + "/moved/hosts"));
     }
 }

@@ -129,6 +129,18 @@ class NastyInputTest {
     }
 
     @Test
+    void aWorkspaceTheHumanFilledWithNastyNamesComesBackAsItWas() {
+        String workspace = "/Users/Shared/" + NASTY;
+        CagePlan plan = Cage.forUser("meeseeks").human("alice").collaborationGroup("collabo").workspace(workspace).build();
+        roundTrip(plan, "alice", mac -> {
+            mac.mkdir(workspace, "alice", "staff", 0755);
+            mac.mkdir(workspace + "/-" + NASTY, "alice", "staff", 0700);
+            mac.writeFile(workspace + "/-" + NASTY + "/" + NASTY, "alice", "staff", 0644, "notes\n");
+            mac.writeFile(workspace + "/[a]*\\?", "root", "wheel", 0600, "root's\n");
+        });
+    }
+
+    @Test
     void pathsInTheOtherUnicodeNormalForm() {
         String human = "alice";
         String name = "Ünïcödé ço-op é";

@@ -152,6 +152,20 @@ class FileCommandsTest {
     }
 
     @Test
+    void findSelectsByPathPatternWithStarsQuestionMarksAndEscapes() {
+        FakeMac root = FakeMac.builder().caller("root").build();
+        root.mkdir("/private/tmp/w", "alice", "staff", 0755);
+        root.mkdir("/private/tmp/w/a*b", "alice", "staff", 0755);
+        root.writeFile("/private/tmp/w/a*b/f?", "alice", "staff", 0644, "");
+        root.writeFile("/private/tmp/w/axb", "alice", "staff", 0644, "");
+        assertResult(0, "/private/tmp/w/a*b/f?\n", "", read(root, "/usr/bin/find", "-x", "/private/tmp/w", "-path", "/private/tmp/w/a\\*b/f\\?", "-print"));
+        assertResult(0, "/private/tmp/w/a*b\n/private/tmp/w/axb\n", "", read(root, "/usr/bin/find", "-x", "/private/tmp/w", "-path", "/private/tmp/w/a?b", "-print"));
+        assertResult(0, "/private/tmp/w/a*b/f?\n", "", read(root, "/usr/bin/find", "-x", "/private/tmp/w", "-path", "*/f*", "-print"));
+        assertResult(127, "", "fake-mac: unsupported: /usr/bin/find /private/tmp/w -path '*[ab]' -print (find: -path with a bracket expression)\n",
+                read(root, "/usr/bin/find", "/private/tmp/w", "-path", "*[ab]", "-print"));
+    }
+
+    @Test
     void findOfAMissingDirectoryExits1() {
         assertResult(1, "", "find: /nope: No such file or directory\n",
                 read(mac, "/usr/bin/find", "-x", "/nope", "!", "-type", "l", "-exec", "/bin/ls", "-led", "{}", "+"));
