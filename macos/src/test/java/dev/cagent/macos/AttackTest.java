@@ -12,6 +12,7 @@ import dev.cagent.report.UndoReport;
 import dev.cagent.report.VerifyReport;
 import dev.cagent.testkit.FakeMac;
 import dev.cagent.testkit.MacSnapshot;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -238,5 +239,42 @@ class AttackTest {
         assertEquals(List.of(), stock.diff(mac.snapshot()).stream().filter(line -> line.startsWith("/private/etc/")).toList(),
                 "root changed a file outside the workspace through the link");
         assertEquals("alice's hosts notes\n", mac.readFile(project + "/moved/hosts"));
+    }
+
+    @Test
+    @Disabled("modes, group deny entries and inheritable entries are still set by path with the rights of each entry's"
+            + " owner: a directory swapped for a link between apply's probe and alice's chmod turns her chmod against her own files outside"
+            + " the workspace (here ~/.ssh/config becomes 0660, readable and writable by staff); needs the by-path edits to go through"
+            + " find -path ... -execdir as root's chowns now do, run as each owner, which must then walk directories only others may enter")
+    void aDirectorySwappedForALinkDuringApplyTurnsNoOwnersChmodAgainstHerOtherFiles() {
+        String project = "/Users/Shared/project";
+        mac.writeFile("/Users/alice/.ssh/config", "alice", "staff", 0600, "Host *\n");
+        mac.mkdir(project, "alice", "staff", 0755);
+        mac.mkdir(project + "/sub", "alice", "staff", 0755);
+        mac.writeFile(project + "/sub/config", "alice", "staff", 0644, "workspace config\n");
+        CagePlan shared = Cages.corrected().workspace(project).build();
+        assertTrue(backend.apply(Cages.minimal().build()).succeeded());
+        CommandRunner racing = new CommandRunner() {
+            private boolean swapped;
+
+            @Override
+            public CommandResult run(Command command) {
+                if (!swapped && command.argv().contains("/bin/chmod") && command.argv().contains(project + "/sub/config")) {
+                    swapped = true;
+                    asAgent("/bin/mv", "-f", project + "/sub", project + "/moved");
+                    mac.symlink(project + "/sub", "/Users/alice/.ssh");
+                }
+                return mac.run(command);
+            }
+
+            @Override
+            public Object machine() {
+                return mac;
+            }
+        };
+
+        explained(() -> MacOsBackend.on(racing).readBack(3, java.time.Duration.ZERO).build().apply(shared));
+
+        assertEquals(0600, mac.fileInfo("/Users/alice/.ssh/config").orElseThrow().mode());
     }
 }
