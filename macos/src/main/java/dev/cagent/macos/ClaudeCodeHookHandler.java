@@ -125,6 +125,7 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
         List<Op> writes = new ArrayList<>(file.writes());
         String path = entry.get("path");
         boolean fileGoes = file.writes().contains(Op.as(entry.get("owner"), MacCommands.removeFile(path)));
+        boolean temporaryGoes = FileEdits.removesTemporary(path, ctx);
         List<String> created = new ArrayList<>(entry.items());
         java.util.Collections.reverse(created);
         List<String> removed = new ArrayList<>();
@@ -141,7 +142,8 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
             }
             // links count too: rmdir refuses a directory holding anything
             boolean emptyAfterUndo = ctx.view().treeWithLinks(dir).stream().map(LsEntry::path)
-                    .allMatch(p -> p.equals(dir) || (p.equals(path) && fileGoes) || p.equals(FileEdits.temporary(path)) || removed.contains(p));
+                    .allMatch(p -> p.equals(dir) || (p.equals(path) && fileGoes) || (p.equals(FileEdits.temporary(path)) && temporaryGoes)
+                            || removed.contains(p));
             if (emptyAfterUndo) {
                 writes.add(Op.as(stat.get().user(), MacCommands.removeDirectory(dir)));
                 removed.add(dir);

@@ -98,7 +98,7 @@ final class FileEdits {
         String backup = entry.get("backup");
         boolean created = Boolean.parseBoolean(entry.get("created"));
         List<Op> writes = new ArrayList<>();
-        if (ctx.view().stat(temporary(path)).isPresent()) {
+        if (removesTemporary(path, ctx)) {
             writes.add(Op.as(owner, MacCommands.removeFile(temporary(path))));
         }
         Optional<StatEntry> stat = ctx.view().stat(path);
@@ -138,6 +138,15 @@ final class FileEdits {
             writes.add(Op.root(MacCommands.removeFile(backup)));
         }
         return UndoAction.run(description, writes);
+    }
+
+    /**
+     * True when undo removes what stands at the temporary file's path: a file or link left by an
+     * edit that stopped part way. A directory there is someone's own, which {@code rm -f} could
+     * not remove anyway.
+     */
+    static boolean removesTemporary(String path, Context ctx) {
+        return ctx.view().stat(temporary(path)).filter(s -> !s.isDirectory()).isPresent();
     }
 
     /** The directory of a path. */

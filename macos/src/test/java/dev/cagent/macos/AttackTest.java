@@ -116,6 +116,15 @@ class AttackTest {
     }
 
     @Test
+    void temporarySettingsFileIsADirectory() {
+        MacSnapshot stock = mac.snapshot();
+        applied();
+        mac.mkdirAs("meeseeks", SETTINGS + ".cagent-new", 022);
+        mac.createFileAs("meeseeks", SETTINGS + ".cagent-new/keep", "x", 022);
+        nothingOutsideTheAgentChanges(stock);
+    }
+
+    @Test
     void settingsMadeInvalid() {
         MacSnapshot stock = mac.snapshot();
         applied();
