@@ -74,7 +74,7 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
         }
         Optional<StatEntry> stat = ctx.view().stat(file);
         if (stat.isPresent() && stat.get().type() != StatEntry.FileType.FILE) {
-            ctx.refuse(file + " is a " + stat.get().type().toString().toLowerCase() + ", not a regular file: move it away first");
+            ctx.refuse(file + " is " + stat.get().type().described() + ", not a regular file: move it away first");
             return List.of();
         }
         // a project's file in the workspace is the workspace's to hand over: the workspace step gives it to the agent first
@@ -137,7 +137,7 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
                 continue;
             }
             if (!stat.get().isDirectory()) {
-                kept.add(dir + " (a " + stat.get().type().toString().toLowerCase(java.util.Locale.ROOT) + " now, not the directory cagent made)");
+                kept.add(dir + " (" + stat.get().type().described() + " now, not the directory cagent made)");
                 continue;
             }
             // links count too: rmdir refuses a directory holding anything

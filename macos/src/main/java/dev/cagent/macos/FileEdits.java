@@ -106,7 +106,7 @@ final class FileEdits {
         Optional<String> now = stat.isPresent() && stat.get().type() == StatEntry.FileType.FILE ? ctx.view().readAs(owner, path) : Optional.empty();
         String description;
         if (stat.isPresent() && stat.get().type() != StatEntry.FileType.FILE) {
-            description = "nothing of cagent's left in " + path + " (a " + stat.get().type().toString().toLowerCase(java.util.Locale.ROOT)
+            description = "nothing of cagent's left in " + path + " (" + stat.get().type().described()
                     + " stands there now, left as it is)";
         } else if (now.isEmpty()) {
             description = "nothing of cagent's left in " + path + " (the file is gone)";

@@ -59,7 +59,7 @@ final class HomeDirectoryHandler implements StepHandler<HomeDirectory> {
         }
         StatEntry entry = stat.get();
         if (entry.type() != StatEntry.FileType.DIRECTORY) {
-            ctx.refuse("home " + home.path() + " exists but is a " + entry.type().toString().toLowerCase()
+            ctx.refuse("home " + home.path() + " exists but is " + entry.type().described()
                     + ", not a directory: move it away or plan another home");
             return List.of();
         }

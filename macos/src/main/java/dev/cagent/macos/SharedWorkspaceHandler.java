@@ -115,7 +115,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                     List.of(Journal.Entry.of(CREATED, "path", ws.path(), "group", ws.group()))));
         }
         if (stat.get().type() != StatEntry.FileType.DIRECTORY) {
-            ctx.refuse("workspace " + ws.path() + " exists but is a " + stat.get().type().toString().toLowerCase() + ": give a directory");
+            ctx.refuse("workspace " + ws.path() + " exists but is " + stat.get().type().described() + ": give a directory");
             return List.of();
         }
         Set<String> owners = keepers(ws, ctx);
@@ -388,7 +388,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             return UndoAction.nothingLeft("restore workspace " + path);
         }
         if (!stat.get().isDirectory()) {
-            return UndoAction.keep("workspace " + path, "a " + stat.get().type().toString().toLowerCase(java.util.Locale.ROOT)
+            return UndoAction.keep("workspace " + path, stat.get().type().described()
                     + " stands there now, not the directory cagent made; remove it by hand if it is not yours");
         }
         if (entry.kind().equals(CREATED)) {

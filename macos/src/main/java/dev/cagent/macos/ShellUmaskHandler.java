@@ -50,7 +50,7 @@ final class ShellUmaskHandler implements StepHandler<ShellUmask> {
         }
         Optional<StatEntry> stat = ctx.view().stat(step.file());
         if (stat.isPresent() && stat.get().type() != StatEntry.FileType.FILE) {
-            ctx.refuse(step.file() + " is a " + stat.get().type().toString().toLowerCase()
+            ctx.refuse(step.file() + " is " + stat.get().type().described()
                     + ", not a regular file: cagent edits only regular files; point humanUmask at the real file");
             return List.of();
         }

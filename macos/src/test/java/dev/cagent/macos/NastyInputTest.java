@@ -124,7 +124,7 @@ class NastyInputTest {
         roundTrip(plan, human, mac -> {
             mac.mkdir(secret, "root", "wheel", 0755);
             mac.writeFile(secret + "/key " + NASTY, "root", "wheel", 0600, "secret\n");
-            mac.writeFile("/Users/alice/.zshrc " + NASTY, "alice", "staff", 0644, "# rc\n");
+            mac.writeFile("/Users/alice/.zshrc " + NASTY, "alice", "staff", 0644, "# rc " + NASTY + "\nprintf '%s\\n' \"$x\" `y` '\\''\n\n\tno final newline");
         });
     }
 

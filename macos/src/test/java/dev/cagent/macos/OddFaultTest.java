@@ -102,6 +102,21 @@ class OddFaultTest {
     }
 
     @Test
+    void aStatOfAnUnexpectedTypeIsRefusedInWords() {
+        FakeMac mac = FakeMac.stock();
+        assertTrue(Cages.backend(mac).apply(plan).succeeded());
+        MacSnapshot before = mac.snapshot();
+        MacOsBackend backend = MacOsBackend.on(garbling(mac, running("/usr/bin/stat", "/Users/meeseeks"), 1,
+                out -> out.replaceFirst("(?m)^40750 ", "20750 "))).readBack(3, Duration.ZERO).build();
+
+        PlanRefusedException refused = assertThrows(PlanRefusedException.class, () -> backend.apply(plan));
+
+        assertEquals(List.of("home /Users/meeseeks exists but is a special file (a device, pipe or socket), not a directory: move it away or plan another home"),
+                refused.reasons());
+        assertSameState(before, mac.snapshot());
+    }
+
+    @Test
     void garbageInTheReadBackFailsTheStepAndRollsBack() {
         FakeMac mac = FakeMac.stock();
         MacSnapshot before = mac.snapshot();
