@@ -143,10 +143,9 @@ class AttackTest {
 
     @Test
     void workspaceSubdirectoryReplacedByALink() {
-        MacSnapshot stock = mac.snapshot();
         mac.mkdir("/Users/alice/project", "alice", "staff", 0755);
         mac.writeFile("/Users/alice/project/plan.md", "alice", "staff", 0644, "plan\n");
-        stock = mac.snapshot();
+        MacSnapshot stock = mac.snapshot();
         applied();
         mac.mkdirAs("meeseeks", WORKSHOP + "/sub", 022);
         mac.createFileAs("meeseeks", WORKSHOP + "/sub/a.txt", "a\n", 022);
