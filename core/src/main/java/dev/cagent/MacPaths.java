@@ -13,6 +13,9 @@ public final class MacPaths {
     /** The longest path macOS accepts (PATH_MAX, in bytes, with its terminating NUL). */
     public static final int MAX_PATH_BYTES = 1023;
 
+    /** The longest name of one file or directory APFS takes, in UTF-16 units (as {@link String#length()} counts). */
+    public static final int MAX_NAME_UNITS = 255;
+
     /** Top-level symbolic links of every Mac and what they point to. */
     public static final Map<String, String> SYSTEM_LINKS = Map.of(
             "/etc", "/private/etc",
@@ -62,6 +65,10 @@ public final class MacPaths {
             }
             if (segment.equals(".") || segment.equals("..")) {
                 throw new InvalidPlanException(field, "path " + Texts.visible(path) + " contains '" + segment + "': give the normalised path, without . or .. segments");
+            }
+            if (segment.length() > MAX_NAME_UNITS) {
+                throw new InvalidPlanException(field, "path has a name of " + segment.length() + " characters, more than the "
+                        + MAX_NAME_UNITS + " macOS takes: shorten it");
             }
             if (!segment.strip().equals(segment)) {
                 throw new InvalidPlanException(field, "path " + Texts.visible(path) + " has a name with a leading or trailing blank ('" + segment + "'): such names are too easy to confuse; rename it");

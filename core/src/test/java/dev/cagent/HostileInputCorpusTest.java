@@ -244,7 +244,11 @@ class HostileInputCorpusTest {
         accepted(PATHS, "/Users/Shared/🚀");
         accepted(PATHS, "/Users/Shared/no\u00a0break");
         accepted(PATHS, "/Users/Shared/zero\u200Bwidth");
-        accepted(PATHS, "/Users/Shared/" + "p".repeat(580)).except(Target.HOME, Verdict.refused()); // homes: at most 511 bytes
+        accepted(PATHS, "/Users/Shared/" + "p".repeat(255) + "/" + "p".repeat(255) + "/" + "p".repeat(68))
+                .except(Target.HOME, Verdict.refused()); // homes: at most 511 bytes
+        accepted(PATHS, "/Users/Shared/" + "n".repeat(255)); // the longest name APFS takes
+        refused(PATHS, "/Users/Shared/" + "n".repeat(256));
+        accepted(PATHS, "/Users/Shared/" + "語".repeat(255)).except(Target.HOME, Verdict.refused()); // names count UTF-16 units, not bytes
         accepted(PATHS, "/Users/Shared/" + "é".repeat(248)); // 510 bytes: a home may have it
         accepted(PATHS, "/Users/Shared/" + "é".repeat(249)).except(Target.HOME, Verdict.refused()); // 512 bytes in 263 characters: too long for a home
         accepted(PATHS, "/Users/Shared/it's").except(Target.JQ_PATH, Verdict.refused());

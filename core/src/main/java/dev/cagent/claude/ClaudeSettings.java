@@ -20,6 +20,7 @@ public final class ClaudeSettings {
 
     private static final String HOOKS = "hooks";
     private static final String POST_TOOL_USE = "PostToolUse";
+    private static final String DISABLE_ALL_HOOKS = "disableAllHooks";
 
     private final JsonValue.Obj root;
     private final SettingsJson.Format format;
@@ -52,8 +53,14 @@ public final class ClaudeSettings {
         return postToolUse().stream().anyMatch(ClaudeSettings::holdsCagentHook);
     }
 
+    /** True when these settings switch every hook off, cagent's included: {@code "disableAllHooks": true}. */
+    public boolean disablesAllHooks() {
+        return root.get(DISABLE_ALL_HOOKS).orElse(null) instanceof JsonValue.Bool disabled && disabled.value();
+    }
+
     /**
-     * These settings with cagent's hook in {@code hooks.PostToolUse}: a group
+     * These settings with cagent's hook in {@code hooks.PostToolUse}, and without a
+     * {@code "disableAllHooks": true}, which would switch it off: a group
      * {@code {"matcher": MATCHER, "hooks": [{"type": "command", "command": ..., "timeout": 10}]}}.
      * <ul>
      *   <li>No cagent hook yet: the group is appended (creating {@code hooks} and
@@ -72,10 +79,11 @@ public final class ClaudeSettings {
         List<JsonValue> groups = postToolUse();
         List<JsonValue> holders = groups.stream().filter(ClaudeSettings::holdsCagentHook).toList();
         boolean alreadyThere = holders.size() == 1 && holders.get(0).equals(group) && cagentHookCount(group) == 1;
+        ClaudeSettings hooksOn = disablesAllHooks() ? new ClaudeSettings(root.without(DISABLE_ALL_HOOKS), format) : this;
         if (alreadyThere) {
-            return this;
+            return hooksOn;
         }
-        return withPostToolUse(replaceCagentHooks(groups, Optional.of(group)));
+        return hooksOn.withPostToolUse(replaceCagentHooks(groups, Optional.of(group)));
     }
 
     /**

@@ -98,6 +98,13 @@ public final class Lint {
                 fixFor(d, home))));
         plan.step(SharedWorkspace.class).ifPresent(ws -> blockedBy(d, ws.path()).ifPresent(why -> findings.add(new Finding(Rule.DENY_BLOCKS_WORKSPACE, path,
                 "the workspace " + ws.path() + " " + why, fixFor(d, ws.path())))));
+        List<String> reach = new ArrayList<>(List.of(home));
+        plan.step(SharedWorkspace.class).ifPresent(ws -> reach.add(ws.path()));
+        reach.stream().filter(place -> MacPaths.isBelow(path, place)).findFirst().ifPresent(place -> findings.add(new Finding(Rule.DENY_INSIDE_AGENTS_REACH, path,
+                path + " lies in " + place + ", where the agent may add, rename and remove entries: it can move the denied entry away and put"
+                        + " another, or a link, in its place, so the entry keeps nothing from it (and root's chmod would follow such a link)",
+                "keep what the agent must not reach outside " + place + " and deny it there, e.g. in " + plan.human().map(h -> "/Users/" + h).orElse("/Users/Shared")
+                        + "; remove deny(\"" + d.requested() + "\")")));
         List<String> lostUnderVar = lost(d, VAR_ESSENTIALS);
         if (!lostUnderVar.isEmpty() && !CRITICAL_PATHS.contains(path)) {
             findings.add(new Finding(Rule.DENY_PRIVATE_VAR, path,

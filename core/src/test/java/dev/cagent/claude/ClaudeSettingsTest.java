@@ -37,6 +37,18 @@ class ClaudeSettingsTest {
     private static final String FOREIGN_HOOK = "{\"type\": \"command\", \"command\": \"echo foreign\"}";
 
     @Test
+    void theHookSwitchesHooksOnAgainWhereTheFileSwitchedThemAllOff() {
+        String withHook = ClaudeSettings.parse("{\n  \"model\": \"opus\"\n}\n").withCagentHook(JQ).toJson();
+        ClaudeSettings off = ClaudeSettings.parse(withHook.replaceFirst("\\{", "{\n  \"disableAllHooks\": true,"));
+
+        assertTrue(off.disablesAllHooks());
+        assertTrue(off.hasCagentHook());
+        assertEquals(withHook, off.withCagentHook(JQ).toJson());
+        assertFalse(ClaudeSettings.parse("{\"disableAllHooks\": false}").disablesAllHooks());
+        assertTrue(ClaudeSettings.parse("{\"disableAllHooks\": false}").withCagentHook(JQ).toJson().startsWith("{\n  \"disableAllHooks\": false,\n"));
+    }
+
+    @Test
     void emptySettingsAreAnEmptyObjectInClaudeCodesStyle() {
         assertEquals("{}\n", ClaudeSettings.empty().toJson());
         assertFalse(ClaudeSettings.empty().hasCagentHook());

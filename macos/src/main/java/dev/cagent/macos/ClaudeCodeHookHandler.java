@@ -51,6 +51,17 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
             return List.of();
         }
         String file = step.settingsFile();
+        Optional<String> noRoom = FileEdits.noRoomForTemporary(file);
+        if (noRoom.isPresent()) {
+            ctx.refuse(noRoom.get());
+            return List.of();
+        }
+        if (step.location() == ClaudeCodeHook.Location.USER && ctx.view().readsWithoutPrivilege()) {
+            // the settings directory is the agent's alone (0700): the caller's reads cannot check the hook, nor undo find it
+            ctx.refuse("under the administrator prompt cagent reads the machine with " + ctx.view().executor().caller() + "'s own rights and cannot read "
+                    + file + " in the agent's private settings directory: choose claudeCodeHook(Location.ROOT_OWNED) (recommended) or a sudo strategy");
+            return List.of();
+        }
         if (step.location() == ClaudeCodeHook.Location.ROOT_OWNED) {
             Optional<String> agents = FileEdits.agentControlled(file, ctx);
             if (agents.isPresent()) {
@@ -88,7 +99,8 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
         }
         Change edit = FileEdits.edit(EDITED, "Claude Code hook in " + file, file, step.owner(), fileMode(step, stat, ctx), current,
                 merged.toJson(), "cagent's PostToolUse hook using " + jq.get(),
-                current.isEmpty() ? "no settings file" : settings.hasCagentHook() ? "another version of the hook" : "no cagent hook", ctx);
+                current.isEmpty() ? "no settings file" : settings.disablesAllHooks() ? "all hooks switched off (\"disableAllHooks\": true)"
+                        : settings.hasCagentHook() ? "another version of the hook" : "no cagent hook", ctx);
         List<Op> writes = new ArrayList<>();
         for (String dir : newDirectories) {
             writes.add(Op.as(directoryOwner(step), MacCommands.mkdir(dir, directoryMode(step, ctx))));

@@ -532,6 +532,7 @@ final class Engine {
             int opsBefore = 0;
             int sectionIndex = 0;
             boolean failed = !outcome.succeeded();
+            boolean unreadable = false;
             List<Change> stillDiffering = new ArrayList<>();
             List<Journal.Entry> reached = new ArrayList<>();
             for (StepPlan sp : s.steps()) {
@@ -554,7 +555,15 @@ final class Engine {
                     reached.addAll(entries(sp.changes()));
                     s.ctx().view().forget();
                     s.ctx().startPass();
-                    List<Change> left = sp.handler().diff(sp.step(), s.ctx());
+                    List<Change> left;
+                    try {
+                        left = sp.handler().diff(sp.step(), s.ctx());
+                    } catch (MachineReadException e) {
+                        unreadable = true;
+                        reports.add(new StepReport(sp.step(), StepOutcome.FAILED, summaries, List.of(), e.getMessage()));
+                        opsBefore = opsAfter;
+                        continue;
+                    }
                     stillDiffering.addAll(left);
                     reports.add(left.isEmpty() ? new StepReport(sp.step(), StepOutcome.CHANGED, summaries, List.of(), null)
                             : new StepReport(sp.step(), StepOutcome.FAILED, summaries, List.of(), "read back: still differs: "
@@ -563,7 +572,7 @@ final class Engine {
                 opsBefore = opsAfter;
             }
             reports.forEach(listener::stepFinished);
-            boolean anyFailure = failed || !stillDiffering.isEmpty();
+            boolean anyFailure = failed || unreadable || !stillDiffering.isEmpty();
             boolean rolledBack = false;
             // a cancelled prompt ran nothing: there is nothing to take back, and no second prompt to ask for
             if (anyFailure && options.rollbackOnFailure() && !outcome.cancelled()) {
@@ -674,7 +683,14 @@ final class Engine {
                     continue;
                 }
                 view.forget();
-                UndoAction action = handlerForKind(entry.kind()).undo(entry, ctx);
+                UndoAction action;
+                try {
+                    action = handlerForKind(entry.kind()).undo(entry, ctx);
+                } catch (MachineReadException e) {
+                    // what cannot be read cannot be taken back safely: stop here, keeping the record of the rest
+                    failures.add(e.read().orElseThrow(() -> e));
+                    break;
+                }
                 if (action.kept() != null) {
                     kept.add(action.description() + ": " + action.kept());
                     remaining.remove(entry);

@@ -85,7 +85,7 @@ final class Executor {
             executed.add(done);
             listener.commandFinished(done);
             if (!command.isWrite()) {
-                throw new MachineReadException("could not read the machine: " + Engine.describeFailure(done), e);
+                throw new MachineReadException("could not read the machine: " + Engine.describeFailure(done), e, done);
             }
             throw new OpFailedException(done, e);
         }

@@ -29,6 +29,23 @@ final class FileEdits {
         return path + ".cagent-new";
     }
 
+    /**
+     * Why {@code path} cannot be edited through a temporary file beside it, when it cannot: that
+     * file's name or path would be longer than macOS takes.
+     */
+    static Optional<String> noRoomForTemporary(String path) {
+        String tmp = temporary(path);
+        if (MacPaths.name(tmp).length() > MacPaths.MAX_NAME_UNITS) {
+            return Optional.of(path + ": its name is too long for the file cagent writes beside it first (" + MacPaths.name(tmp)
+                    + ", more than " + MacPaths.MAX_NAME_UNITS + " characters); rename it, or edit it by hand");
+        }
+        if (tmp.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MacPaths.MAX_PATH_BYTES) {
+            return Optional.of(path + ": its path is too long for the file cagent writes beside it first (" + tmp + ", more than "
+                    + MacPaths.MAX_PATH_BYTES + " bytes); move it, or edit it by hand");
+        }
+        return Optional.empty();
+    }
+
     /** Writes that replace {@code path} with {@code content}, as {@code owner}, atomically. */
     static List<Op> replace(String path, String owner, int mode, String content) {
         String tmp = temporary(path);
@@ -86,22 +103,32 @@ final class FileEdits {
         String backup = entry.get("backup");
         boolean created = Boolean.parseBoolean(entry.get("created"));
         List<Op> writes = new ArrayList<>();
-        if (ctx.view().stat(temporary(path)).isPresent()) {
+        if (removesTemporary(path, ctx)) {
             writes.add(Op.as(owner, MacCommands.removeFile(temporary(path))));
         }
-        Optional<String> now = ctx.view().readAs(owner, path);
+        Optional<StatEntry> stat = ctx.view().stat(path);
+        // something else than a file there now is not what cagent wrote: never read through it
+        Optional<String> now = stat.isPresent() && stat.get().type() == StatEntry.FileType.FILE ? ctx.view().readAs(owner, path) : Optional.empty();
         String description;
-        if (now.isEmpty()) {
+        if (stat.isPresent() && stat.get().type() != StatEntry.FileType.FILE) {
+            description = "nothing of cagent's left in " + path + " (" + stat.get().type().described()
+                    + " stands there now, left as it is)";
+        } else if (now.isEmpty()) {
             description = "nothing of cagent's left in " + path + " (the file is gone)";
         } else if (StateFiles.digest(now.get()).equals(entry.get("written"))) {
             if (created) {
                 writes.add(Op.as(owner, MacCommands.removeFile(path)));
                 description = "removed " + path + ", which cagent had created";
             } else {
-                String original = ctx.view().read(backup).orElseThrow(() -> new IllegalStateException(
-                        "the backup " + backup + " of " + path + " is missing: restore the file by hand"));
-                writes.addAll(replace(path, owner, mode, original));
-                description = "restored " + path + " byte for byte from its backup";
+                Optional<String> original = ctx.view().read(backup);
+                if (original.isPresent()) {
+                    writes.addAll(replace(path, owner, mode, original.get()));
+                    description = "restored " + path + " byte for byte from its backup";
+                } else {
+                    String reverted = removeOwnPart.apply(now.get());
+                    writes.addAll(replace(path, owner, mode, reverted));
+                    description = "took cagent's part out of " + path + " (its backup is gone, so the rest is kept as it is)";
+                }
             }
         } else {
             String reverted = removeOwnPart.apply(now.get());
@@ -118,6 +145,15 @@ final class FileEdits {
         return UndoAction.run(description, writes);
     }
 
+    /**
+     * True when undo removes what stands at the temporary file's path: a file or link left by an
+     * edit that stopped part way. A directory there is someone's own, which {@code rm -f} could
+     * not remove anyway.
+     */
+    static boolean removesTemporary(String path, Context ctx) {
+        return ctx.view().stat(temporary(path)).filter(s -> !s.isDirectory()).isPresent();
+    }
+
     /** The directory of a path. */
     static String directoryOf(String path) {
         return MacPaths.parent(path);
@@ -129,7 +165,7 @@ final class FileEdits {
      */
     static boolean regularFileOrMissing(String path, Optional<StatEntry> stat, Context ctx) {
         if (stat.isPresent() && stat.get().type() != StatEntry.FileType.FILE) {
-            ctx.refuse(path + " is a " + stat.get().type().toString().toLowerCase() + ", not a regular file: move it away first");
+            ctx.refuse(path + " is " + stat.get().type().described() + ", not a regular file: move it away first");
             return false;
         }
         return true;
@@ -173,9 +209,13 @@ final class FileEdits {
             if (path.isEmpty() || e.find("written").isEmpty() || created.stream().noneMatch(dir -> MacPaths.isBelow(path.get(), dir))) {
                 continue;
             }
-            ours.add(temporary(path.get()));
+            if (removesTemporary(path.get(), ctx)) {
+                ours.add(temporary(path.get()));
+            }
             boolean createdByCagent = Boolean.parseBoolean(e.find("created").orElse("false"));
-            if (createdByCagent && ctx.view().readAs(e.find("owner").orElse("root"), path.get()).map(StateFiles::digest)
+            // a link in its place is not cagent's file: never read through it
+            boolean regular = ctx.view().stat(path.get()).filter(st -> st.type() == StatEntry.FileType.FILE).isPresent();
+            if (createdByCagent && regular && ctx.view().readAs(e.find("owner").orElse("root"), path.get()).map(StateFiles::digest)
                     .filter(e.get("written")::equals).isPresent()) {
                 ours.add(path.get());
             }
@@ -189,11 +229,16 @@ final class FileEdits {
             if (stat.isEmpty()) {
                 continue;
             }
-            boolean onlyOurs = ctx.view().tree(dir).stream().map(LsEntry::path).allMatch(p -> p.equals(dir) || ours.contains(p));
+            if (!stat.get().isDirectory()) {
+                kept.add(dir + " (" + stat.get().type().described() + " now, not the directory cagent made)");
+                continue;
+            }
+            // links count too: rmdir refuses a directory holding anything
+            boolean onlyOurs = ctx.view().treeWithLinks(dir).stream().map(LsEntry::path).allMatch(p -> p.equals(dir) || ours.contains(p));
             if (onlyOurs) {
                 writes.add(Op.as(stat.get().user(), MacCommands.removeDirectory(dir)));
             } else {
-                kept.add(dir);
+                kept.add(dir + " (holds other files)");
             }
         }
         return new DirectoryCleanup(writes, kept);
@@ -208,7 +253,7 @@ final class FileEdits {
 
         /** The kept directories for an undo's description, or nothing. */
         String note() {
-            return kept.isEmpty() ? "" : "; kept " + String.join(", ", kept) + " (holds other files)";
+            return kept.isEmpty() ? "" : "; kept " + String.join(", ", kept);
         }
     }
 }

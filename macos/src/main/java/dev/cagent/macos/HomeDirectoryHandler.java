@@ -59,7 +59,7 @@ final class HomeDirectoryHandler implements StepHandler<HomeDirectory> {
         }
         StatEntry entry = stat.get();
         if (entry.type() != StatEntry.FileType.DIRECTORY) {
-            ctx.refuse("home " + home.path() + " exists but is a " + entry.type().toString().toLowerCase()
+            ctx.refuse("home " + home.path() + " exists but is " + entry.type().described()
                     + ", not a directory: move it away or plan another home");
             return List.of();
         }
@@ -86,8 +86,14 @@ final class HomeDirectoryHandler implements StepHandler<HomeDirectory> {
         return switch (entry.kind()) {
             case CREATED -> {
                 Optional<String> workspace = entry.find("workspace");
-                long work = workspace.isEmpty() || ctx.view().stat(workspace.get()).isEmpty() ? 0
-                        : ctx.view().tree(workspace.get()).stream().filter(e -> !e.isDirectory() && !e.isSymlink()).count();
+                long work;
+                try {
+                    work = workspace.isEmpty() || ctx.view().stat(workspace.get()).isEmpty() ? 0
+                            : ctx.view().tree(workspace.get()).stream().filter(e -> !e.isDirectory() && !e.isSymlink()).count();
+                } catch (MachineReadException e) {
+                    yield UndoAction.keep("home " + path, "cagent cannot tell what the shared workspace in it holds (" + e.getMessage()
+                            + "); save what is yours, then remove the home with: sudo rm -rf " + dev.cagent.exec.ShellQuoting.quote(path));
+                }
                 if (work > 0) {
                     yield UndoAction.keep("home " + path, "the shared workspace in it still holds " + work
                             + " file(s); save them, then remove the home with: sudo rm -rf " + dev.cagent.exec.ShellQuoting.quote(path));

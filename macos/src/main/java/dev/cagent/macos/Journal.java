@@ -66,10 +66,16 @@ final class Journal {
 
     private final String agent;
     private final List<Entry> entries;
+    private final boolean cutShort;
 
     Journal(String agent, List<Entry> entries) {
+        this(agent, entries, false);
+    }
+
+    private Journal(String agent, List<Entry> entries, boolean cutShort) {
         this.agent = agent;
         this.entries = List.copyOf(entries);
+        this.cutShort = cutShort;
     }
 
     static Journal empty(String agent) {
@@ -86,6 +92,14 @@ final class Journal {
 
     boolean isEmpty() {
         return entries.isEmpty();
+    }
+
+    /**
+     * True when the file read ended inside a line (a write that stopped part way): another line
+     * appended would run into it, so the next record must write the whole file anew.
+     */
+    boolean cutShort() {
+        return cutShort;
     }
 
     boolean has(String kind, Predicate<Entry> match) {
@@ -137,12 +151,14 @@ final class Journal {
 
     /**
      * Reads a journal file. A last line cut short (apply stopped while appending it) is left out:
-     * its writes had not started, because every step appends before it writes.
+     * its writes had not started, because every step appends before it writes. So is a header
+     * cut short, or no text at all: nothing had been done.
      */
     static Journal parse(String text, String expectedAgent) {
         List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
-        if (lines.isEmpty()) {
-            throw new IllegalStateException("the journal is empty, not a cagent journal");
+        boolean cutShort = !text.endsWith("\n");
+        if (lines.isEmpty() || (cutShort && lines.size() == 1 && !wholeJsonObject(lines.get(0)))) {
+            return new Journal(expectedAgent, List.of(), true);
         }
         try {
             Map<String, Object> header = GSON.fromJson(lines.get(0), new TypeToken<Map<String, Object>>() { }.getType());
@@ -167,6 +183,14 @@ final class Journal {
                 }
             }
         }
-        return new Journal(expectedAgent, entries);
+        return new Journal(expectedAgent, entries, cutShort);
+    }
+
+    private static boolean wholeJsonObject(String line) {
+        try {
+            return GSON.fromJson(line, Map.class) != null;
+        } catch (JsonParseException e) {
+            return false;
+        }
     }
 }

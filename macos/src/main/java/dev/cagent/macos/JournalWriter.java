@@ -30,6 +30,10 @@ final class JournalWriter {
         if (before.plus(entries).entries().size() == before.entries().size()) {
             return List.of();
         }
+        if (before.cutShort()) {
+            // an appended line would run into the one cut short: the whole record is written anew
+            return write(before.plus(entries));
+        }
         List<Op> ops = new ArrayList<>();
         boolean newFile = !directoriesReady && ctx.view().stat(ctx.state().journal()).isEmpty();
         prepareDirectories(ops);

@@ -164,6 +164,14 @@ final class MacCommands {
         return Command.read(argv).withTimeout(TREE_TIMEOUT);
     }
 
+    /**
+     * Every entry of a tree, symbolic links included (listed as links, never followed): what
+     * stands in a directory before cagent removes it as empty.
+     */
+    static Command listTreeWithLinks(String dir) {
+        return Command.read(FIND, "-x", dir, "-exec", LS, "-led", "{}", "+").withTimeout(TREE_TIMEOUT);
+    }
+
     static Command cat(String path) {
         return Command.read(CAT, path);
     }
@@ -256,6 +264,14 @@ final class MacCommands {
         List<String> argv = new ArrayList<>(List.of(FIND, "-x", dir));
         argv.addAll(expression);
         return Command.write(argv).withTimeout(TREE_TIMEOUT);
+    }
+
+    /**
+     * A {@code -path} pattern that matches exactly {@code path}: find matches it with
+     * {@code fnmatch}, so {@code * ? [} and the backslash are escaped.
+     */
+    static String exactPathPattern(String path) {
+        return path.replaceAll("([\\\\*?\\[])", "\\\\$1");
     }
 
     /** How a find runs a utility on its matches; each form collects matches into as few runs as it can. */

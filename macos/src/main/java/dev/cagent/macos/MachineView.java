@@ -8,6 +8,7 @@ import dev.cagent.macos.parse.DsRecord;
 import dev.cagent.macos.parse.LsEntry;
 import dev.cagent.macos.parse.LsParser;
 import dev.cagent.macos.parse.StatEntry;
+import dev.cagent.report.ExecutedCommand;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The machine as read-only commands see it, read lazily and cached. Paths the steps ask for are
@@ -40,6 +42,7 @@ final class MachineView {
     private final Map<String, Optional<String>> files = new HashMap<>();
     private final Map<String, List<LsEntry>> trees = new HashMap<>();
     private final Map<List<String>, List<LsEntry>> listings = new HashMap<>();
+    private final Map<String, List<LsEntry>> treesWithLinks = new HashMap<>();
 
     /**
      * @param fileReader whose rights file reads use: root normally; the caller's own under the
@@ -52,6 +55,11 @@ final class MachineView {
 
     Executor executor() {
         return executor;
+    }
+
+    /** True where reads have only the rights of a caller who is not root (under the administrator prompt). */
+    boolean readsWithoutPrivilege() {
+        return fileReader.kind() == RunAs.Kind.CALLER && !"root".equals(executor.caller());
     }
 
     /** A view that reads files with {@code reader}'s rights and keeps what this one read of Directory Services. */
@@ -74,20 +82,23 @@ final class MachineView {
         files.clear();
         trees.clear();
         listings.clear();
+        treesWithLinks.clear();
     }
 
     // --- Directory Services
 
     Map<String, List<String>> userIds() {
         if (userIds == null) {
-            userIds = DsList.parse(expectSuccess(Op.caller(MacCommands.listUserIds())).stdout());
+            Op op = Op.caller(MacCommands.listUserIds());
+            userIds = parsed(op, expectSuccess(op), DsList::parse);
         }
         return userIds;
     }
 
     Map<String, List<String>> groupIds() {
         if (groupIds == null) {
-            groupIds = DsList.parse(expectSuccess(Op.caller(MacCommands.listGroupIds())).stdout());
+            Op op = Op.caller(MacCommands.listGroupIds());
+            groupIds = parsed(op, expectSuccess(op), DsList::parse);
         }
         return groupIds;
     }
@@ -118,13 +129,17 @@ final class MachineView {
 
     /** {@code dseditgroup -o checkmember}: explicit membership, which a primary group is not. */
     boolean isMember(String user, String group) {
-        return memberships.computeIfAbsent(user + "\0" + group, k -> CheckMember.parse(executor.read(Op.caller(MacCommands.checkMember(user, group)))));
+        return memberships.computeIfAbsent(user + "\0" + group, k -> {
+            Op op = Op.caller(MacCommands.checkMember(user, group));
+            CommandResult result = executor.read(op);
+            return parsed(op, result, out -> CheckMember.parse(result));
+        });
     }
 
     private Optional<DsRecord> readRecord(Op op) {
         CommandResult result = executor.read(op);
         if (result.exitCode() == 0) {
-            return Optional.of(DsRecord.parsePlist(result.stdout()));
+            return Optional.of(parsed(op, result, DsRecord::parsePlist));
         }
         if (result.exitCode() == 56 || DsError.find(result.stderr()).filter(c -> c.number() == -14136).isPresent()) {
             return Optional.empty();
@@ -156,7 +171,7 @@ final class MachineView {
             wantedLs.clear();
             Op op = new Op(fileReader, MacCommands.lsAcl(batch));
             CommandResult result = executor.read(op);
-            List<LsEntry> entries = LsParser.parse(result.stdout());
+            List<LsEntry> entries = parsed(op, result, LsParser::parse);
             Set<String> missing = missingOperands(result.stderr(), op, result);
             for (String p : batch) {
                 Optional<LsEntry> entry = entries.stream().filter(e -> e.path().equals(p)).findFirst();
@@ -177,7 +192,7 @@ final class MachineView {
             wantedStat.clear();
             Op op = new Op(fileReader, MacCommands.stat(batch));
             CommandResult result = executor.read(op);
-            Map<String, StatEntry> found = StatEntry.parse(result.stdout(), batch);
+            Map<String, StatEntry> found = parsed(op, result, out -> StatEntry.parse(out, batch));
             Set<String> missing = new LinkedHashSet<>(StatEntry.missing(result.stderr()));
             for (String p : batch) {
                 if (!found.containsKey(p) && !missing.contains(p)) {
@@ -232,7 +247,7 @@ final class MachineView {
             if (result.exitCode() != 0) {
                 throw new ProbeException(op, result);
             }
-            return LsParser.parse(result.stdout());
+            return parsed(op, result, LsParser::parse);
         });
     }
 
@@ -244,8 +259,34 @@ final class MachineView {
             if (result.exitCode() != 0) {
                 throw new ProbeException(op, result);
             }
-            return LsParser.parse(result.stdout());
+            return parsed(op, result, LsParser::parse);
         });
+    }
+
+    /** Every entry of a tree, symbolic links included but not followed: what would keep an {@code rmdir} from working. */
+    List<LsEntry> treeWithLinks(String dir) {
+        return treesWithLinks.computeIfAbsent(dir, d -> {
+            Op op = new Op(fileReader, MacCommands.listTreeWithLinks(dir));
+            CommandResult result = executor.read(op);
+            if (result.exitCode() != 0) {
+                throw new ProbeException(op, result);
+            }
+            return parsed(op, result, LsParser::parse);
+        });
+    }
+
+    /**
+     * The read's output as {@code parser} reads it. Output in no shape cagent knows (cut short,
+     * garbled, a name holding a newline) is a failed read: cagent cannot tell what the machine
+     * holds, and says which command printed what.
+     */
+    private <T> T parsed(Op op, CommandResult result, Function<String, T> parser) {
+        try {
+            return parser.apply(result.stdout());
+        } catch (IllegalStateException e) {
+            throw new MachineReadException("could not read the machine: `" + executor.render(op).toShellLine() + "` printed what cagent cannot read safely: "
+                    + e.getMessage(), e, new ExecutedCommand(executor.render(op), null, "printed what cagent cannot read safely: " + e.getMessage()));
+        }
     }
 
     private CommandResult expectSuccess(Op op) {
@@ -260,7 +301,7 @@ final class MachineView {
      * Operands ls reported missing ({@code No such file or directory}, or {@code Not a directory}
      * when a file stands where the path needs a directory); any other complaint is a probe failure.
      */
-    private static Set<String> missingOperands(String stderr, Op op, CommandResult result) {
+    private Set<String> missingOperands(String stderr, Op op, CommandResult result) {
         Set<String> missing = new LinkedHashSet<>();
         for (String line : stderr.split("\n")) {
             if (line.isBlank()) {
@@ -293,10 +334,10 @@ final class MachineView {
     }
 
     /** A read-only command failed in a way that is not "missing": the probe cannot go on. */
-    static final class ProbeException extends MachineReadException {
+    final class ProbeException extends MachineReadException {
         ProbeException(Op op, CommandResult result) {
             super("could not read the machine: " + op.command().toShellLine() + " exited " + result.exitCode()
-                    + (result.stderr().isBlank() ? "" : ": " + result.stderr().strip()), null);
+                    + (result.stderr().isBlank() ? "" : ": " + result.stderr().strip()), null, new ExecutedCommand(executor.render(op), result, null));
         }
     }
 }

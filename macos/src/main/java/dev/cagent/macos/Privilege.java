@@ -35,9 +35,20 @@ public sealed interface Privilege {
     /**
      * {@code sudo -k -S}: the caller's password goes to sudo on standard input, never in argv.
      * {@code -k} makes sudo always read it, so it can never leak into the command's own input.
+     *
+     * @throws IllegalArgumentException when the password holds a line break or NUL (never showing it)
      */
     static Privilege sudoWithPassword(Secret password) {
-        return new SudoWithPassword(Objects.requireNonNull(password, "password"));
+        String value = Objects.requireNonNull(password, "password").reveal();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\n' || c == '\r' || c == 0) {
+                // sudo -S reads one line: what follows would become the command's own input, e.g. a line of the journal
+                throw new IllegalArgumentException("the sudo password holds a line break or NUL at position " + (i + 1)
+                        + ": sudo would take only what comes before it and hand the rest to the command; give the password alone");
+            }
+        }
+        return new SudoWithPassword(password);
     }
 
     /**

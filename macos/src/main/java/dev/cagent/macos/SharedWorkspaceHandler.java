@@ -115,7 +115,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                     List.of(Journal.Entry.of(CREATED, "path", ws.path(), "group", ws.group()))));
         }
         if (stat.get().type() != StatEntry.FileType.DIRECTORY) {
-            ctx.refuse("workspace " + ws.path() + " exists but is a " + stat.get().type().toString().toLowerCase() + ": give a directory");
+            ctx.refuse("workspace " + ws.path() + " exists but is " + stat.get().type().described() + ": give a directory");
             return List.of();
         }
         Set<String> owners = keepers(ws, ctx);
@@ -383,11 +383,22 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
     public UndoAction undo(Journal.Entry entry, Context ctx) {
         String path = entry.get("path");
         String group = entry.get("group");
-        if (ctx.view().stat(path).isEmpty()) {
+        Optional<StatEntry> stat = ctx.view().stat(path);
+        if (stat.isEmpty()) {
             return UndoAction.nothingLeft("restore workspace " + path);
         }
+        if (!stat.get().isDirectory()) {
+            return UndoAction.keep("workspace " + path, stat.get().type().described()
+                    + " stands there now, not the directory cagent made; remove it by hand if it is not yours");
+        }
         if (entry.kind().equals(CREATED)) {
-            List<LsEntry> tree = ctx.view().tree(path);
+            // links count too: rmdir refuses a directory holding anything
+            List<LsEntry> tree;
+            try {
+                tree = ctx.view().treeWithLinks(path);
+            } catch (MachineReadException e) {
+                return UndoAction.keep("workspace " + path, "cagent cannot tell what it holds (" + e.getMessage() + "); it removes only an empty workspace it created");
+            }
             if (tree.size() > 1) {
                 return UndoAction.keep("workspace " + path, "it holds " + (tree.size() - 1) + " entries now; cagent removes only an empty workspace it created");
             }
@@ -450,10 +461,37 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 .thenComparing(r -> Integer.parseInt(r.value().substring(0, r.value().indexOf(':')))));
         List<Op> writes = new ArrayList<>();
         writes.addAll(Restore.ops(aclRemovals, r -> depth(r.path()) + " " + r.value()));
-        writes.addAll(Restore.ops(owners, r -> r.action() + " " + r.value()));
+        writes.addAll(Restore.ops(owners.stream().filter(r -> !r.runAs().equals(RunAs.ROOT)).toList(), r -> r.action() + " " + r.value()));
+        writes.addAll(ownersGivenBackByRoot(path, owners.stream().filter(r -> r.runAs().equals(RunAs.ROOT)).toList()));
         writes.addAll(Restore.ops(modesDeepestFirst, r -> depth(r.path()) + " " + r.value()));
         writes.addAll(Restore.ops(denialsDeepestFirst, r -> r.path() + " " + r.value()));
         return UndoAction.run("restored owners, modes and ACLs of " + entry.items().size() + " workspace entries in " + path, writes);
+    }
+
+    /**
+     * Root gives entries back to other accounts only through finds that pick them by their exact
+     * path while walking the tree (never following a link) and act inside each one's directory,
+     * as apply's finds do: a directory on the way swapped for a link in the meantime is simply not
+     * walked into, where a chown by path would follow it anywhere. A file that has got other names
+     * meanwhile is left alone, as at apply.
+     */
+    private static List<Op> ownersGivenBackByRoot(String workspace, List<Restore> restores) {
+        Map<String, List<String>> byOwner = new LinkedHashMap<>();
+        restores.forEach(r -> byOwner.computeIfAbsent(r.value(), k -> new ArrayList<>()).add(MacCommands.exactPathPattern(r.path())));
+        List<Op> ops = new ArrayList<>();
+        byOwner.forEach((owner, patterns) -> batches(patterns).forEach(batch -> {
+            List<String> expression = new ArrayList<>(List.of("!", "-type", "l", "(", "-type", "d", "-o", "-links", "1", ")", "("));
+            for (int i = 0; i < batch.size(); i++) {
+                if (i > 0) {
+                    expression.add("-o");
+                }
+                expression.addAll(List.of("-path", batch.get(i)));
+            }
+            expression.add(")");
+            expression.addAll(MacCommands.FindAction.IN_EACH_DIRECTORY.run(MacCommands.CHOWN, "-h", owner));
+            ops.add(Op.root(MacCommands.findInTree(workspace, expression)));
+        }));
+        return ops;
     }
 
     /**

@@ -32,7 +32,9 @@ final class ShellUmaskHandler implements StepHandler<ShellUmask> {
     @Override
     public void prefetch(ShellUmask step, Context ctx) {
         ctx.view().wantStat(step.file());
-        ctx.view().wantStat(FileEdits.temporary(step.file()));
+        if (FileEdits.noRoomForTemporary(step.file()).isEmpty()) {
+            ctx.view().wantStat(FileEdits.temporary(step.file()));
+        }
     }
 
     @Override
@@ -41,9 +43,14 @@ final class ShellUmaskHandler implements StepHandler<ShellUmask> {
             ctx.refuse("umask file owner " + step.owner() + " has no account on this machine: check human(...)");
             return List.of();
         }
+        Optional<String> noRoom = FileEdits.noRoomForTemporary(step.file());
+        if (noRoom.isPresent()) {
+            ctx.refuse(noRoom.get());
+            return List.of();
+        }
         Optional<StatEntry> stat = ctx.view().stat(step.file());
         if (stat.isPresent() && stat.get().type() != StatEntry.FileType.FILE) {
-            ctx.refuse(step.file() + " is a " + stat.get().type().toString().toLowerCase()
+            ctx.refuse(step.file() + " is " + stat.get().type().described()
                     + ", not a regular file: cagent edits only regular files; point humanUmask at the real file");
             return List.of();
         }

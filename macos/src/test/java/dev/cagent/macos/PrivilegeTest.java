@@ -150,6 +150,16 @@ class PrivilegeTest {
     }
 
     @Test
+    void aSudoPasswordHoldingALineBreakIsRefusedBeforeSudoCouldFeedTheRestToACommand() {
+        // sudo -S reads one line: the rest would be the command's input, e.g. appended to the journal everyone may read
+        for (String text : List.of("right\nhunter2", "right\r\nhunter2", "right\n", "right\u0000hunter2")) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> Privilege.sudoWithPassword(Secret.of(text)));
+            assertTrue(refused.getMessage().startsWith("the sudo password holds a line break or NUL at position 6"), refused.getMessage());
+            assertFalse(refused.getMessage().contains("right") || refused.getMessage().contains("hunter2"), refused.getMessage());
+        }
+    }
+
+    @Test
     void sudoWithPasswordAsRootRunsAsRoot() {
         FakeMac mac = FakeMac.builder().caller("root").build();
         ApplyReport report = SeedPlans.backend(mac, Privilege.sudoWithPassword(SUDO_PASSWORD)).apply(plan);

@@ -184,7 +184,7 @@ class SeatbeltProfileTest {
         assertTrue(report.succeeded(), report::toString);
         assertFalse(mac.exists(PROFILE));
         assertTrue(mac.exists(DIRECTORY + "/notes.txt"));
-        assertTrue(report.undone().stream().anyMatch(u -> u.contains("kept " + DIRECTORY + ", /Library/Application Support/cagent (holds other files)")),
+        assertTrue(report.undone().stream().anyMatch(u -> u.contains("kept " + DIRECTORY + " (holds other files), /Library/Application Support/cagent (holds other files)")),
                 report::toString);
     }
 

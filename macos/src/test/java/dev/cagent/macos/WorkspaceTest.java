@@ -245,9 +245,11 @@ class WorkspaceTest {
                 "/bin/chmod -h '-a#' 0 " + WS + "/tools",
                 "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 1 " + WS,
                 "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 " + WS,
-                "/usr/bin/sudo -n -- /usr/sbin/chown -h alice:staff " + WS + " " + WS + "/.env " + WS + "/README.md " + WS + "/build.sh " + WS
-                        + "/tools " + WS + "/tools/deploy " + WS + "/tools/nested " + WS + "/tools/nested/deep " + WS + "/tools/nested/deep/data.csv "
-                        + WS + "/tools/odd " + WS + "/tools/shared " + WS + "/tools/suid",
+                "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 ')' '(' -path " + WS + " -o -path " + WS + "/.env"
+                        + " -o -path " + WS + "/README.md -o -path " + WS + "/build.sh -o -path " + WS + "/tools -o -path " + WS + "/tools/deploy"
+                        + " -o -path " + WS + "/tools/nested -o -path " + WS + "/tools/nested/deep -o -path " + WS + "/tools/nested/deep/data.csv"
+                        + " -o -path " + WS + "/tools/odd -o -path " + WS + "/tools/shared -o -path " + WS + "/tools/suid ')'"
+                        + " -execdir /usr/sbin/chown -h alice:staff '{}' +",
                 "/bin/chmod -h 0644 " + WS + "/tools/nested/deep/data.csv",
                 "/bin/chmod -h 0750 " + WS + "/tools/nested/deep",
                 "/bin/chmod -h 0700 " + WS + "/tools/deploy",
@@ -258,7 +260,8 @@ class WorkspaceTest {
                 "/bin/chmod -h 0644 " + WS + "/README.md",
                 "/bin/chmod -h 0755 " + WS + "/build.sh " + WS + "/tools",
                 "/bin/chmod -h 0755 " + WS), treeWrites, "entries go level by level from the deepest; alice (the caller) edits her own entries"
-                + " without sudo; only the agent's workspace directory needs sudo -u meeseeks, and giving entries back their old owner and group root");
+                + " without sudo; only the agent's workspace directory needs sudo -u meeseeks, and giving entries back their old owner and group root,"
+                + " through a find that picks them by path and acts inside each one's directory");
     }
 
     @Test

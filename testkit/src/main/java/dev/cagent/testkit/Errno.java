@@ -10,6 +10,7 @@ enum Errno {
     EISDIR("Is a directory"),
     EINVAL("Invalid argument"),
     ELOOP("Too many levels of symbolic links"),
+    ENAMETOOLONG("File name too long"),
     ENOTEMPTY("Directory not empty");
 
     private final String text;

@@ -16,6 +16,12 @@ final class FileTree {
 
     private static final int MAX_SYMLINKS = 32;
 
+    /** PATH_MAX: a path of this many bytes or more (its terminating NUL included) is refused. */
+    private static final int PATH_MAX = 1024;
+
+    /** The longest name APFS takes, counted (as Finder and the system calls do) in UTF-16 units. */
+    private static final int NAME_MAX = 255;
+
     final Node root = Node.directory(0, 0, 0755);
     private final DirectoryServices directory;
 
@@ -45,6 +51,9 @@ final class FileTree {
      * when null), following symbolic links, the last one only when {@code followLast}.
      */
     Lookup lookup(Proc who, String path, boolean followLast) {
+        if (tooLong(path)) {
+            return failed(Errno.ENAMETOOLONG);
+        }
         String absolute = path.startsWith("/") ? path : (who == null || who.cwd() == null ? "/" : who.cwd()) + "/" + path;
         Deque<String> todo = new ArrayDeque<>(components(absolute));
         List<Node> nodes = new ArrayList<>(List.of(root));
@@ -94,6 +103,12 @@ final class FileTree {
         Node node = nodes.get(nodes.size() - 1);
         Node parent = nodes.size() > 1 ? nodes.get(nodes.size() - 2) : null;
         return new Lookup(node, parent, names.isEmpty() ? "/" : names.get(names.size() - 1), join(names, null), null);
+    }
+
+    /** The kernel refuses a path of PATH_MAX bytes or more, or with a name longer than NAME_MAX, before it looks at anything. */
+    private static boolean tooLong(String path) {
+        return path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= PATH_MAX
+                || components(path).stream().anyMatch(name -> name.length() > NAME_MAX);
     }
 
     private static Lookup failed(Errno errno) {

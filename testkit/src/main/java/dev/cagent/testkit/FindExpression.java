@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * The expression of a {@code find} command: a tree of tests and actions parsed with BSD find's
@@ -188,6 +189,10 @@ final class FindExpression {
                     int bits = Integer.parseInt(octal, 8);
                     return all ? c -> (c.node().mode & bits) == bits : c -> (c.node().mode & 07777) == bits;
                 }
+                case "-path" -> {
+                    Pattern pattern = pathPattern(next());
+                    return c -> pattern.matcher(c.path()).matches();
+                }
                 case "-print" -> {
                     Action print = new Action(false, null, new ArrayList<>());
                     actions.add(print);
@@ -220,6 +225,26 @@ final class FindExpression {
                 }
                 default -> throw new Unsupported("find: primary " + word);
             }
+        }
+
+        /**
+         * A {@code -path} pattern as BSD find matches it ({@code fnmatch} without flags): {@code *}
+         * matches any text, slashes included, {@code ?} any one character, a backslash makes the
+         * next character literal. Bracket expressions are not simulated.
+         */
+        private static Pattern pathPattern(String glob) {
+            StringBuilder regex = new StringBuilder();
+            for (int i = 0; i < glob.length(); i++) {
+                char c = glob.charAt(i);
+                switch (c) {
+                    case '*' -> regex.append(".*");
+                    case '?' -> regex.append('.');
+                    case '[' -> throw new Unsupported("find: -path with a bracket expression");
+                    case '\\' -> regex.append(Pattern.quote(String.valueOf(i + 1 < glob.length() ? glob.charAt(++i) : '\\')));
+                    default -> regex.append(Pattern.quote(String.valueOf(c)));
+                }
+            }
+            return Pattern.compile(regex.toString(), Pattern.DOTALL);
         }
 
         private int id(String text, java.util.function.Function<String, OptionalInt> lookup) {

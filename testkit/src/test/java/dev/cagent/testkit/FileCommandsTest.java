@@ -1,6 +1,7 @@
 package dev.cagent.testkit;
 
 import dev.cagent.exec.Command;
+import dev.cagent.exec.CommandRunner;
 import dev.cagent.exec.Stdin;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FileCommandsTest {
 
     private final FakeMac mac = FakeMac.stock();
+
+    // --- limits ----------------------------------------------------------------------------------
+
+    @Test
+    void namesLongerThan255UnitsAndPathsOf1024BytesAreTooLong() {
+        CommandRunner root = mac.as("root");
+        String longest = "/private/tmp/" + "n".repeat(255);
+        assertOk(write(root, "/bin/mkdir", "-m", "0755", longest));
+        assertResult(1, "", "mkdir: /private/tmp/" + "n".repeat(256) + ": File name too long\n",
+                write(root, "/bin/mkdir", "-m", "0755", "/private/tmp/" + "n".repeat(256)));
+        // 85 three-byte characters are 255 units: a name may have them
+        assertOk(write(root, "/bin/mkdir", "-m", "0755", "/private/tmp/" + "語".repeat(85)));
+        String deep = longest + "/" + "d".repeat(255) + "/" + "e".repeat(255);
+        assertOk(write(root, "/bin/mkdir", "-p", "-m", "0755", deep));
+        String file = deep + "/" + "f".repeat(1023 - deep.length() - 1);
+        assertOk(write(root, "/usr/bin/tee", file));
+        assertResult(1, "", "stat: " + file + "g: stat: File name too long\n", read(root, "/usr/bin/stat", "-f", "%N", file + "g"));
+    }
 
     // --- ls --------------------------------------------------------------------------------------
 
@@ -130,6 +149,20 @@ class FileCommandsTest {
                 -rw-r--r--  1 alice  staff    0 Dec  3 16:27 /private/tmp/w/b c
                 -rw-r--r--  1 alice  staff    6 Dec  3 16:27 /private/tmp/w/b/f
                 """, "", read(root, "/usr/bin/find", "-x", "/private/tmp/w", "!", "-type", "l", "-exec", "/bin/ls", "-led", "{}", "+"));
+    }
+
+    @Test
+    void findSelectsByPathPatternWithStarsQuestionMarksAndEscapes() {
+        FakeMac root = FakeMac.builder().caller("root").build();
+        root.mkdir("/private/tmp/w", "alice", "staff", 0755);
+        root.mkdir("/private/tmp/w/a*b", "alice", "staff", 0755);
+        root.writeFile("/private/tmp/w/a*b/f?", "alice", "staff", 0644, "");
+        root.writeFile("/private/tmp/w/axb", "alice", "staff", 0644, "");
+        assertResult(0, "/private/tmp/w/a*b/f?\n", "", read(root, "/usr/bin/find", "-x", "/private/tmp/w", "-path", "/private/tmp/w/a\\*b/f\\?", "-print"));
+        assertResult(0, "/private/tmp/w/a*b\n/private/tmp/w/axb\n", "", read(root, "/usr/bin/find", "-x", "/private/tmp/w", "-path", "/private/tmp/w/a?b", "-print"));
+        assertResult(0, "/private/tmp/w/a*b/f?\n", "", read(root, "/usr/bin/find", "-x", "/private/tmp/w", "-path", "*/f*", "-print"));
+        assertResult(127, "", "fake-mac: unsupported: /usr/bin/find /private/tmp/w -path '*[ab]' -print (find: -path with a bracket expression)\n",
+                read(root, "/usr/bin/find", "/private/tmp/w", "-path", "*[ab]", "-print"));
     }
 
     @Test

@@ -23,7 +23,20 @@ import java.util.regex.Pattern;
  */
 public record StatEntry(int mode, FileType type, int uid, int gid, String user, String group, String path) {
 
-    public enum FileType { DIRECTORY, FILE, SYMLINK, OTHER }
+    public enum FileType {
+        DIRECTORY("a directory"), FILE("a file"), SYMLINK("a symlink"), OTHER("a special file (a device, pipe or socket)");
+
+        private final String described;
+
+        FileType(String described) {
+            this.described = described;
+        }
+
+        /** The type in words, with its article, for messages: "a symlink". */
+        public String described() {
+            return described;
+        }
+    }
 
     /** The {@code -f} format whose output {@link #parse} reads. */
     public static final String FORMAT = "%p %u %g %Su %Sg %N";
