@@ -241,38 +241,22 @@ final class MachineView {
     List<LsEntry> listing(String dir, List<String> test) {
         List<String> key = new ArrayList<>(test);
         key.add(0, dir);
-        return listings.computeIfAbsent(key, k -> {
-            Op op = new Op(fileReader, MacCommands.listTree(dir, test));
-            CommandResult result = executor.read(op);
-            if (result.exitCode() != 0) {
-                throw new ProbeException(op, result);
-            }
-            return parsed(op, result, LsParser::parse);
-        });
+        return listings.computeIfAbsent(key, k -> listingOf(MacCommands.listTree(dir, test)));
     }
 
     /** Every entry of a tree (not following symlinks), from one {@code find ... -exec ls -led}. */
     List<LsEntry> tree(String dir) {
-        return trees.computeIfAbsent(dir, d -> {
-            Op op = new Op(fileReader, MacCommands.listTree(d));
-            CommandResult result = executor.read(op);
-            if (result.exitCode() != 0) {
-                throw new ProbeException(op, result);
-            }
-            return parsed(op, result, LsParser::parse);
-        });
+        return trees.computeIfAbsent(dir, d -> listingOf(MacCommands.listTree(d)));
     }
 
     /** Every entry of a tree, symbolic links included but not followed: what would keep an {@code rmdir} from working. */
     List<LsEntry> treeWithLinks(String dir) {
-        return treesWithLinks.computeIfAbsent(dir, d -> {
-            Op op = new Op(fileReader, MacCommands.listTreeWithLinks(dir));
-            CommandResult result = executor.read(op);
-            if (result.exitCode() != 0) {
-                throw new ProbeException(op, result);
-            }
-            return parsed(op, result, LsParser::parse);
-        });
+        return treesWithLinks.computeIfAbsent(dir, d -> listingOf(MacCommands.listTreeWithLinks(d)));
+    }
+
+    private List<LsEntry> listingOf(dev.cagent.exec.Command find) {
+        Op op = new Op(fileReader, find);
+        return parsed(op, expectSuccess(op), LsParser::parse);
     }
 
     /**
