@@ -4,8 +4,10 @@ import java.util.Objects;
 
 /**
  * Whose rights a command needs: the caller's own, root's, or those of the account that owns
- * the file being touched. Files other accounts own are written as those accounts, never as root,
- * so that a symbolic link planted by the agent cannot turn a root write against the system.
+ * the file being touched. Files other accounts own are written by path as those accounts, never
+ * as root, so that a symbolic link planted by the agent cannot turn a root write against the
+ * system; in the workspace, where the agent can rename directories, root writes only through
+ * finds that resolve no path ({@link TreeFinds}).
  */
 record RunAs(Kind kind, String user) {
 

@@ -9,7 +9,6 @@ import dev.cagent.macos.parse.AclFlag;
 import dev.cagent.macos.parse.LsEntry;
 import dev.cagent.macos.parse.StatEntry;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -18,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -37,19 +36,21 @@ import java.util.stream.Collectors;
  *
  * <p>Reading costs one {@code find -x WS ! -type l ( -type d -o SUSPECT ) -exec ls -led {} +}:
  * every directory (for its entries) and only the files some test marks as possibly unshared, so a
- * correct tree of any size is read quickly. Root changes ownership only through {@code find}s
- * whose predicates select exactly the entries decided here, with {@code -execdir} (inside each
- * entry's directory, so no path through a directory the agent could swap meanwhile is resolved),
- * or, on the apply that creates the agent's account, when no process of the agent's can exist,
- * with {@code -exec} in batches. Modes and entries are then set by path with the rights of each
- * entry's owner, who could change them anyway: a symlink swapped in costs root nothing.
+ * correct tree of any size is read quickly.
+ *
+ * <p>Writing: the agent may rename any directory of the workspace at any moment, so nothing below
+ * the workspace directory is ever named by a path that a utility resolves. Root makes every change
+ * there through finds that pick exactly the entries decided here ({@link TreeFinds}) and act inside
+ * each entry's own directory with {@code -h}; on the apply that creates the agent's account, when
+ * no process of the agent's can exist, on full paths in batches instead. The workspace directory
+ * itself is named by its path: root gives it to the agent with {@code chown -h}, and the agent sets
+ * its mode, which it could change anyway.
  *
  * <p>What it changes is kept in the journal entry by entry, so undo restores each old owner, mode
  * and deny entry and removes the entries it added and every inherited copy of them (by index:
- * removing by text would strip the same rights from every other entry of the group). Files made
- * since keep their owner and mode. Undo names paths in a tree the agent can rearrange, so it works
- * with the rights of each entry's owner wherever they suffice, with root's only to give an entry
- * back to another account, and leaves alone an entry that has other names by then.
+ * removing by text would strip the same rights from every other entry of the group), through the
+ * same kind of finds. Files made since keep their owner and mode; an entry that has other names
+ * by then is left alone.
  */
 final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
 
@@ -58,9 +59,6 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
 
     /** The setuid and setgid bits, which every change of owner or group clears. */
     private static final int SETID = 06000;
-
-    /** Keeps argv well below macOS's ARG_MAX (1 MiB, environment included). */
-    private static final int MAX_ARGV_BYTES = 200_000;
 
     @Override
     public Class<SharedWorkspace> stepType() {
@@ -156,11 +154,11 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
     private record Repairs(String root, List<LsEntry> rootOwner, List<LsEntry> outsiders, List<LsEntry> otherGroup,
                            Map<LsEntry, List<AclEntry>> denials, Map<LsEntry, Integer> modes, List<LsEntry> setidCleared,
                            List<LsEntry> withoutDirectoryEntry, List<LsEntry> withoutFileEntry, List<LsEntry> severalNames,
-                           Map<String, String> ownerAfter) {
+                           Map<String, String> ownerAfter, List<LsEntry> read) {
 
         static Repairs of(SharedWorkspace ws, Set<String> keepers, List<LsEntry> listing) {
             Repairs r = new Repairs(ws.path(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>(), new LinkedHashMap<>(),
-                    new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
+                    new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>(), listing);
             for (LsEntry e : listing) {
                 if (e.isSymlink()) {
                     continue;
@@ -236,19 +234,18 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         }
 
         /**
-         * Root first, and only through finds whose predicates pick exactly the entries decided
-         * above (the workspace directory itself by its path, with {@code -h}): an owner outside
-         * the group becomes the agent; a member's entry only gets the group. Then, by path, with
-         * each entry's (new) owner's rights: the group's deny entries go, modes, and the two
-         * inheritable entries. Directories go level by level from the top, each level before
-         * anything below it is named: a directory that only its owner could enter (alice's 0700,
-         * or one denying the group search) would otherwise stop the agent's chmod of an entry
-         * inside it.
+         * Root, through finds that pick exactly the entries decided above ({@link TreeFinds}):
+         * an owner outside the group becomes the agent, a member's entry only gets the group; the
+         * group's deny entries go, then modes, then the two inheritable entries. The workspace
+         * directory itself is named by its path: root gives it to the agent with {@code -h}, and
+         * the agent, who may then change it anyway, sets its mode. On the apply that creates the
+         * agent's account no process of the agent's can exist, so the finds act on full paths in
+         * batches, far fewer processes than one per directory.
          */
         List<Op> writes(SharedWorkspace ws, Set<String> keepers, boolean agentNotCreatedYet) {
             MacCommands.FindAction exec = agentNotCreatedYet ? MacCommands.FindAction.IN_BATCHES : MacCommands.FindAction.IN_EACH_DIRECTORY;
             List<Op> writes = new ArrayList<>();
-            List<String> single = List.of("!", "-type", "l", "(", "-type", "d", "-o", "-links", "1", ")");
+            List<String> single = TreeFinds.SINGLE;
             if (!rootOwner.isEmpty()) {
                 writes.add(Op.root(MacCommands.chown(ws.owner(), ws.group(), List.of(root))));
             }
@@ -264,22 +261,35 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 expression.addAll(exec.run(MacCommands.CHOWN, "-h", ":" + ws.group()));
                 writes.add(Op.root(MacCommands.findInTree(root, expression)));
             }
-            Map<PathEdit, List<String>> edits = new LinkedHashMap<>();
-            denials.forEach((e, denying) -> denying.forEach(d ->
-                    edits.computeIfAbsent(PathEdit.removal(e, ownerAfter.get(e.path()), d.index()), k -> new ArrayList<>()).add(e.path())));
-            modes.forEach((e, mode) -> edits.computeIfAbsent(PathEdit.mode(e, ownerAfter.get(e.path()), mode), k -> new ArrayList<>()).add(e.path()));
-            edits.entrySet().stream().sorted(Map.Entry.comparingByKey(PathEdit.ORDER))
-                    .forEach(edit -> batches(edit.getValue()).forEach(paths -> writes.add(Op.as(edit.getKey().owner(), edit.getKey().command(paths)))));
-            addEntries(writes, withoutDirectoryEntry, directoryEntry(ws.group()));
-            addEntries(writes, withoutFileEntry, fileEntry(ws.group()));
+            modes.entrySet().stream().filter(m -> m.getKey().path().equals(root))
+                    .forEach(m -> writes.add(Op.as(ws.owner(), MacCommands.chmod(m.getValue(), List.of(root)))));
+            // each entry's deny entries from the highest index down, so that each index read still names its entry
+            Map<Integer, List<LsEntry>> byIndex = new java.util.TreeMap<>(Comparator.reverseOrder());
+            denials.forEach((e, denying) -> denying.forEach(d -> byIndex.computeIfAbsent(d.index(), k -> new ArrayList<>()).add(e)));
+            byIndex.forEach((index, entries) -> TreeFinds.actingOnPaths(root, entries.stream().map(LsEntry::path).toList(), exec,
+                    MacCommands.CHMOD, "-h", "-a#", Integer.toString(index)).forEach(c -> writes.add(Op.root(c))));
+            Map<Integer, List<LsEntry>> byMode = new LinkedHashMap<>();
+            modes.forEach((e, mode) -> {
+                if (!e.path().equals(root)) {
+                    byMode.computeIfAbsent(mode, k -> new ArrayList<>()).add(e);
+                }
+            });
+            List<LsEntry> directories = byMode.getOrDefault(ws.directoryMode(), List.of()).stream().filter(LsEntry::isDirectory).toList();
+            act(writes, TreeFinds.Test.DIRECTORIES_WITHOUT_GROUP_USE, directories, exec, MacCommands.CHMOD, "-h", Modes.octal(ws.directoryMode()));
+            List<LsEntry> files = modes.keySet().stream().filter(e -> !e.isDirectory()).toList();
+            TreeFinds.Test editable = TreeFinds.Test.FILES_WITHOUT_GROUP_EDIT;
+            act(writes, editable.and(TreeFinds.Test.EXECUTABLE.negate()), files.stream().filter(e -> !Modes.anyExecute(e.mode())).toList(),
+                    exec, MacCommands.CHMOD, "-h", Modes.octal(ws.fileMode()));
+            act(writes, editable.and(TreeFinds.Test.EXECUTABLE), files.stream().filter(e -> Modes.anyExecute(e.mode())).toList(),
+                    exec, MacCommands.CHMOD, "-h", Modes.octal(ws.executableFileMode()));
+            act(writes, TreeFinds.Test.DIRECTORIES, withoutDirectoryEntry, exec, MacCommands.CHMOD, "-h", "+a", directoryEntry(ws.group()).toChmodText(true));
+            act(writes, TreeFinds.Test.DIRECTORIES, withoutFileEntry, exec, MacCommands.CHMOD, "-h", "+a", fileEntry(ws.group()).toChmodText(true));
             return writes;
         }
 
-        private void addEntries(List<Op> writes, List<LsEntry> directories, AclEntry entry) {
-            Map<String, List<String>> byOwner = new LinkedHashMap<>();
-            directories.forEach(e -> byOwner.computeIfAbsent(ownerAfter.get(e.path()), k -> new ArrayList<>()).add(e.path()));
-            byOwner.forEach((owner, paths) -> batches(paths).forEach(b ->
-                    writes.add(Op.as(owner, MacCommands.addAceWithoutFollowing(entry.toChmodText(true), b)))));
+        /** Root runs {@code utility} on exactly {@code chosen}, through finds whose test every chosen entry passes; the probe read every entry that passes it. */
+        private void act(List<Op> writes, TreeFinds.Test test, List<LsEntry> chosen, MacCommands.FindAction exec, String... utility) {
+            TreeFinds.acting(root, test, chosen, read, exec, utility).forEach(c -> writes.add(Op.root(c)));
         }
 
         /**
@@ -304,32 +314,6 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         }
     }
 
-    /**
-     * A command by path with the rights of the entries' owner, and when it runs: directories level
-     * by level from the top, then files; within an entry, deny entries from the highest index
-     * down (so that each index read still names its entry), then the mode.
-     */
-    private record PathEdit(int level, int step, String owner, int value) {
-
-        static final Comparator<PathEdit> ORDER = Comparator.comparingInt(PathEdit::level).thenComparingInt(PathEdit::step);
-
-        static PathEdit removal(LsEntry e, String owner, int index) {
-            return new PathEdit(levelOf(e), -1 - index, owner, index);
-        }
-
-        static PathEdit mode(LsEntry e, String owner, int mode) {
-            return new PathEdit(levelOf(e), 0, owner, mode);
-        }
-
-        private static int levelOf(LsEntry e) {
-            return e.isDirectory() ? depth(e.path()) : Integer.MAX_VALUE;
-        }
-
-        Command command(List<String> paths) {
-            return step < 0 ? MacCommands.removeAceAt(value, paths) : MacCommands.chmod(value, paths);
-        }
-    }
-
     /** The rights a group needs on a directory to work in it, and on a file to edit it. */
     private static final Set<AclRight> DIRECTORY_USE = EnumSet.of(AclRight.READ_DATA, AclRight.WRITE_DATA, AclRight.EXECUTE,
             AclRight.APPEND_DATA, AclRight.DELETE_CHILD);
@@ -350,7 +334,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
     /**
      * The group's deny entries that apply to the entry itself (set or inherited, not
      * only_inherit) and take a right it needs. ACL entries are checked before the mode bits, so
-     * no mode lets the group past them: they go, with the owner's rights, and undo puts them back.
+     * no mode lets the group past them: they go, and undo puts them back.
      */
     private static List<AclEntry> groupDenials(LsEntry e, String group, Set<AclRight> rights) {
         AclEntry.Principal principal = AclEntry.Principal.group(group);
@@ -405,11 +389,10 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             return UndoAction.run("removed the empty workspace " + path, List.of(Op.root(MacCommands.removeDirectory(path))));
         }
         Map<String, LsEntry> now = ctx.view().tree(path).stream().collect(Collectors.toMap(LsEntry::path, e -> e, (a, b) -> a, LinkedHashMap::new));
-        List<Restore> aclRemovals = new ArrayList<>();
-        List<Restore> owners = new ArrayList<>();
-        Map<String, String> oldModes = new LinkedHashMap<>();
-        Map<String, List<String>> oldDenials = new LinkedHashMap<>();
-        Map<String, String> ownerAfter = new LinkedHashMap<>();
+        Map<Integer, List<LsEntry>> removals = new TreeMap<>(Comparator.reverseOrder());
+        Map<String, List<LsEntry>> owners = new LinkedHashMap<>();
+        Map<String, List<LsEntry>> modes = new LinkedHashMap<>();
+        Map<Integer, Map<String, List<LsEntry>>> denials = new TreeMap<>();
         for (String item : entry.items()) {
             String[] parts = item.split(" ", 3);
             LsEntry current = now.get(parts[2]);
@@ -417,22 +400,20 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 continue;
             }
             switch (parts[0]) {
-                case "owner" -> {
-                    String oldOwner = parts[1].substring(0, parts[1].indexOf(':'));
-                    owners.add(new Restore(oldOwner.equals(ctx.agent()) ? rightsOf(oldOwner) : RunAs.ROOT, "owner", parts[1], parts[2]));
-                    ownerAfter.put(parts[2], oldOwner);
+                case "owner" -> owners.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(current);
+                case "mode" -> modes.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(current);
+                case "deny" -> {
+                    int index = Integer.parseInt(parts[1].substring(0, parts[1].indexOf(':')));
+                    String text = AclEntry.Principal.group(group).text() + " deny " + parts[1].substring(parts[1].indexOf(':') + 1);
+                    denials.computeIfAbsent(index, k -> new LinkedHashMap<>()).computeIfAbsent(text, k -> new ArrayList<>()).add(current);
                 }
-                case "mode" -> oldModes.put(parts[2], parts[1]);
-                case "deny" -> oldDenials.computeIfAbsent(parts[2], k -> new ArrayList<>()).add(parts[1]);
                 case "acl" -> {
-                    List<Integer> ours = new ArrayList<>();
                     if (parts[1].contains("D")) {
-                        explicitIndex(current, directoryEntry(group)).ifPresent(ours::add);
+                        explicitIndex(current, directoryEntry(group)).ifPresent(i -> removals.computeIfAbsent(i, k -> new ArrayList<>()).add(current));
                     }
                     if (parts[1].contains("F")) {
-                        explicitIndex(current, fileEntry(group)).ifPresent(ours::add);
+                        explicitIndex(current, fileEntry(group)).ifPresent(i -> removals.computeIfAbsent(i, k -> new ArrayList<>()).add(current));
                     }
-                    ours.forEach(index -> aclRemovals.add(new Restore(rightsOf(current.owner()), "acl", Integer.toString(index), parts[2])));
                 }
                 default -> throw new IllegalStateException("unknown workspace journal item: " + parts[0]);
             }
@@ -440,92 +421,30 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         for (LsEntry current : now.values()) {
             for (AclEntry inherited : current.acl()) {
                 if (isInheritedCopy(inherited, group) && !hasOtherNames(current)) {
-                    aclRemovals.add(new Restore(rightsOf(current.owner()), "acl", Integer.toString(inherited.index()), current.path()));
+                    removals.computeIfAbsent(inherited.index(), k -> new ArrayList<>()).add(current);
                 }
             }
         }
-        // the deepest entries first: a directory made since with a mode only its owner can enter (umask 077)
-        // lets the group in by the inherited entries alone, and the other owner's removals below it need them
-        aclRemovals.sort(Comparator.comparing((Restore r) -> depth(r.path())).thenComparing(r -> Integer.parseInt(r.value())).reversed());
-        List<Restore> modesDeepestFirst = new ArrayList<>();
-        oldModes.forEach((entryPath, mode) ->
-                modesDeepestFirst.add(new Restore(rightsOf(ownerAfter.getOrDefault(entryPath, now.get(entryPath).owner())), "mode", mode, entryPath)));
-        modesDeepestFirst.sort(Comparator.comparing((Restore r) -> depth(r.path())).reversed());
-        // each entry's deny entries back at their old indexes, lowest first; the deepest entries first,
-        // so that a directory denying the group again cannot stop its owner's restore below it
-        List<Restore> denialsDeepestFirst = new ArrayList<>();
-        oldDenials.forEach((entryPath, denials) -> denials.forEach(denial -> denialsDeepestFirst.add(new Restore(
-                rightsOf(ownerAfter.getOrDefault(entryPath, now.get(entryPath).owner())), "deny",
-                denial.replaceFirst(":", ":" + AclEntry.Principal.group(group).text() + " deny "), entryPath))));
-        denialsDeepestFirst.sort(Comparator.comparing((Restore r) -> depth(r.path())).reversed()
-                .thenComparing(r -> Integer.parseInt(r.value().substring(0, r.value().indexOf(':')))));
+        // each entry's removals from the highest index down, so that each index read still names its entry;
+        // owners before modes, since a change of owner clears setuid and setgid; old deny entries back at
+        // their old indexes, lowest first
         List<Op> writes = new ArrayList<>();
-        writes.addAll(Restore.ops(aclRemovals, r -> depth(r.path()) + " " + r.value()));
-        writes.addAll(Restore.ops(owners.stream().filter(r -> !r.runAs().equals(RunAs.ROOT)).toList(), r -> r.action() + " " + r.value()));
-        writes.addAll(ownersGivenBackByRoot(path, owners.stream().filter(r -> r.runAs().equals(RunAs.ROOT)).toList()));
-        writes.addAll(Restore.ops(modesDeepestFirst, r -> depth(r.path()) + " " + r.value()));
-        writes.addAll(Restore.ops(denialsDeepestFirst, r -> r.path() + " " + r.value()));
+        removals.forEach((index, entries) -> restore(writes, path, entries, now, MacCommands.CHMOD, "-h", "-a#", Integer.toString(index)));
+        owners.forEach((owner, entries) -> restore(writes, path, entries, now, MacCommands.CHOWN, "-h", owner));
+        modes.forEach((mode, entries) -> restore(writes, path, entries, now, MacCommands.CHMOD, "-h", mode));
+        denials.forEach((index, byText) -> byText.forEach((text, entries) ->
+                restore(writes, path, entries, now, MacCommands.CHMOD, "-h", "+a#", Integer.toString(index), text)));
         return UndoAction.run("restored owners, modes and ACLs of " + entry.items().size() + " workspace entries in " + path, writes);
     }
 
     /**
-     * Root gives entries back to other accounts only through finds that pick them by their exact
-     * path while walking the tree (never following a link) and act inside each one's directory,
-     * as apply's finds do: a directory on the way swapped for a link in the meantime is simply not
-     * walked into, where a chown by path would follow it anywhere. A file that has got other names
-     * meanwhile is left alone, as at apply.
+     * Root runs {@code utility} on exactly {@code entries}, through finds as apply's
+     * ({@link TreeFinds}): a directory on the way swapped for a link since undo read the tree is
+     * simply not walked into, where a command by path would follow it anywhere.
      */
-    private static List<Op> ownersGivenBackByRoot(String workspace, List<Restore> restores) {
-        Map<String, List<String>> byOwner = new LinkedHashMap<>();
-        restores.forEach(r -> byOwner.computeIfAbsent(r.value(), k -> new ArrayList<>()).add(MacCommands.exactPathPattern(r.path())));
-        List<Op> ops = new ArrayList<>();
-        byOwner.forEach((owner, patterns) -> batches(patterns).forEach(batch -> {
-            List<String> expression = new ArrayList<>(List.of("!", "-type", "l", "(", "-type", "d", "-o", "-links", "1", ")", "("));
-            for (int i = 0; i < batch.size(); i++) {
-                if (i > 0) {
-                    expression.add("-o");
-                }
-                expression.addAll(List.of("-path", batch.get(i)));
-            }
-            expression.add(")");
-            expression.addAll(MacCommands.FindAction.IN_EACH_DIRECTORY.run(MacCommands.CHOWN, "-h", owner));
-            ops.add(Op.root(MacCommands.findInTree(workspace, expression)));
-        }));
-        return ops;
-    }
-
-    /**
-     * One old value to put back on one entry, and whose rights do it. Entries the agent controls
-     * are changed with their current owner's rights, so that a directory swapped for a symbolic
-     * link in the meantime leads only to what that owner could change anyway; only giving an
-     * entry back to another account needs root.
-     */
-    private record Restore(RunAs runAs, String action, String value, String path) {
-
-        /** Groups restores by who runs which command, in first-seen order of {@code batch}, as argv-sized commands. */
-        static List<Op> ops(List<Restore> restores, Function<Restore, String> batch) {
-            Map<List<Object>, List<Restore>> groups = new LinkedHashMap<>();
-            for (Restore r : restores) {
-                groups.computeIfAbsent(List.of(r.runAs(), batch.apply(r)), k -> new ArrayList<>()).add(r);
-            }
-            List<Op> ops = new ArrayList<>();
-            groups.values().forEach(group -> {
-                Restore first = group.get(0);
-                batches(group.stream().map(Restore::path).toList()).forEach(paths -> ops.add(new Op(first.runAs(), first.command(paths))));
-            });
-            return ops;
-        }
-
-        Command command(List<String> paths) {
-            return switch (action) {
-                case "acl" -> MacCommands.removeAceAt(Integer.parseInt(value), paths);
-                case "deny" -> MacCommands.addAceAt(Integer.parseInt(value.substring(0, value.indexOf(':'))), value.substring(value.indexOf(':') + 1),
-                        onlyPath(paths));
-                case "owner" -> MacCommands.chown(value.substring(0, value.indexOf(':')), value.substring(value.indexOf(':') + 1), paths);
-                case "mode" -> MacCommands.chmod(Integer.parseInt(value, 8), paths);
-                default -> throw new IllegalStateException("unknown restore " + action);
-            };
-        }
+    private static void restore(List<Op> writes, String workspace, List<LsEntry> entries, Map<String, LsEntry> now, String... utility) {
+        TreeFinds.acting(workspace, TreeFinds.Test.typeOf(entries), entries, now.values(), MacCommands.FindAction.IN_EACH_DIRECTORY, utility)
+                .forEach(c -> writes.add(Op.root(c)));
     }
 
     /**
@@ -546,23 +465,6 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 && (entry.rights().equals(directoryEntry(group).rights()) || entry.rights().equals(fileEntry(group).rights()));
     }
 
-    /** The one path of a command that takes one ({@code chmod +a#}); restores for it are grouped by path. */
-    private static String onlyPath(List<String> paths) {
-        if (paths.size() != 1) {
-            throw new IllegalStateException("chmod +a# takes one path, was given " + paths);
-        }
-        return paths.get(0);
-    }
-
-    /** The rights of the account {@code ls} names as owner: root's for a number without an account. */
-    private static RunAs rightsOf(String owner) {
-        return owner.chars().allMatch(Character::isDigit) ? RunAs.ROOT : RunAs.user(owner);
-    }
-
-    private static int depth(String path) {
-        return (int) path.chars().filter(c -> c == '/').count();
-    }
-
     /** The index of the explicit allow entry with exactly these flags and at least these rights. */
     private static Optional<Integer> explicitIndex(LsEntry entry, AclEntry wanted) {
         return entry.acl().stream().filter(a -> isExplicitly(a, wanted)).map(AclEntry::index).findFirst();
@@ -571,26 +473,5 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
     private static boolean isExplicitly(AclEntry a, AclEntry wanted) {
         return !a.inherited() && a.allow() == wanted.allow() && a.principal().equals(wanted.principal())
                 && a.rights().containsAll(wanted.rights()) && a.flags().equals(wanted.flags());
-    }
-
-    /** Splits paths into argv-sized groups. */
-    static List<List<String>> batches(List<String> paths) {
-        List<List<String>> batches = new ArrayList<>();
-        List<String> current = new ArrayList<>();
-        int bytes = 0;
-        for (String p : paths) {
-            int size = p.getBytes(StandardCharsets.UTF_8).length + 1;
-            if (!current.isEmpty() && bytes + size > MAX_ARGV_BYTES) {
-                batches.add(current);
-                current = new ArrayList<>();
-                bytes = 0;
-            }
-            current.add(p);
-            bytes += size;
-        }
-        if (!current.isEmpty()) {
-            batches.add(current);
-        }
-        return batches;
     }
 }

@@ -12,7 +12,6 @@ import dev.cagent.report.UndoReport;
 import dev.cagent.report.VerifyReport;
 import dev.cagent.testkit.FakeMac;
 import dev.cagent.testkit.MacSnapshot;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -222,13 +221,13 @@ class AttackTest {
         MacSnapshot stock = mac.snapshot();
         CagePlan shared = Cages.corrected().workspace(project).build();
         assertTrue(backend.apply(shared).succeeded());
-        // the agent swaps sub for a link to /private/etc just before root gives sub/hosts back to alice:staff
+        // the agent swaps sub for a link to /private/etc just before root gives entries back their old owners
         CommandRunner racing = new CommandRunner() {
             private boolean swapped;
 
             @Override
             public CommandResult run(Command command) {
-                if (!swapped && command.argv().contains("/usr/sbin/chown") && command.argv().contains(project + "/sub/hosts")) {
+                if (!swapped && command.argv().contains("/usr/sbin/chown") && command.argv().stream().anyMatch(a -> a.startsWith(project))) {
                     swapped = true;
                     asAgent("/bin/mv", "-f", project + "/sub", project + "/moved");
                     mac.symlink(project + "/sub", "/private/etc");
@@ -250,15 +249,12 @@ class AttackTest {
     }
 
     @Test
-    @Disabled("modes, group deny entries and inheritable entries are still set by path with the rights of each entry's"
-            + " owner: a directory swapped for a link between apply's probe and alice's chmod turns her chmod against her own files outside"
-            + " the workspace (here ~/.ssh/config becomes 0660, readable and writable by staff); needs the by-path edits to go through"
-            + " find -path ... -execdir as root's chowns now do, run as each owner, which must then walk directories only others may enter")
     void aDirectorySwappedForALinkDuringApplyTurnsNoOwnersChmodAgainstHerOtherFiles() {
         String project = "/Users/Shared/project";
         mac.writeFile("/Users/alice/.ssh/config", "alice", "staff", 0600, "Host *\n");
         mac.mkdir(project, "alice", "staff", 0755);
-        mac.mkdir(project + "/sub", "alice", "staff", 0755);
+        // sub itself needs only its group: nothing names it by path before the file in it
+        mac.mkdir(project + "/sub", "alice", "staff", 0775);
         mac.writeFile(project + "/sub/config", "alice", "staff", 0644, "workspace config\n");
         CagePlan shared = Cages.corrected().workspace(project).build();
         assertTrue(backend.apply(Cages.minimal().build()).succeeded());
@@ -267,7 +263,7 @@ class AttackTest {
 
             @Override
             public CommandResult run(Command command) {
-                if (!swapped && command.argv().contains("/bin/chmod") && command.argv().contains(project + "/sub/config")) {
+                if (!swapped && command.argv().contains("/bin/chmod") && command.argv().stream().anyMatch(a -> a.startsWith(project))) {
                     swapped = true;
                     asAgent("/bin/mv", "-f", project + "/sub", project + "/moved");
                     mac.symlink(project + "/sub", "/Users/alice/.ssh");
@@ -284,5 +280,6 @@ class AttackTest {
         explained(() -> MacOsBackend.on(racing).readBack(3, java.time.Duration.ZERO).build().apply(shared));
 
         assertEquals(0600, mac.fileInfo("/Users/alice/.ssh/config").orElseThrow().mode());
+        assertEquals("workspace config\n", mac.readFile(project + "/moved/config"), "the agent moved sub away and left a link in its place");
     }
 }

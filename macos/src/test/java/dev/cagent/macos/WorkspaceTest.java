@@ -145,14 +145,21 @@ class WorkspaceTest {
     }
 
     @Test
-    void theApplyThatCreatesTheAgentChangesGroupsInBatchesAndLaterAppliesChangeOwnersInsideEachDirectory() {
+    void theApplyThatCreatesTheAgentChangesTheTreeInBatchesAndLaterAppliesInsideEachDirectory() {
         int mark = coop.mac.recorded().size();
         coop.apply(plan);
         String single = " '!' -type l '(' -type d -o -links 1 ')'";
+        String find = "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + single;
+        String executable = " '(' -perm -0100 -o -perm -0010 -o -perm -0001 ')'";
         assertEquals(List.of(
                 "/usr/bin/sudo -n -- /usr/sbin/chown -h meeseeks:collabo " + WS,
-                "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + single + " '!' -group collabo -exec /usr/sbin/chown -h :collabo '{}' +"),
-                rootWrites(coop.writesSince(mark)));
+                find + " '!' -group collabo -exec /usr/sbin/chown -h :collabo '{}' +",
+                find + " -type d '!' -perm -0070 '!' '(' -path " + WS + " ')' -exec /bin/chmod -h 2770 '{}' +",
+                find + " -type f '!' -perm -0060 '!' '(' " + executable.trim() + " ')' -exec /bin/chmod -h 0660 '{}' +",
+                find + " -type f '!' -perm -0060" + executable + " -exec /bin/chmod -h 0770 '{}' +",
+                find + " -type d -exec /bin/chmod -h +a '" + DIRECTORY_ENTRY + "' '{}' +",
+                find + " -type d -exec /bin/chmod -h +a '" + FILE_ENTRY + "' '{}' +"),
+                rootWrites(coop.writesSince(mark)), "tests alone pick the entries; the workspace directory itself has its mode set by the agent");
 
         coop.mac.writeFile(WS + "/tools/by-root.txt", "root", "wheel", 0644, "made with sudo\n");
         coop.mac.writeFile(WS + "/tools/moved.txt", HUMAN, "staff", 0644, "moved in from elsewhere, with its group\n");
@@ -160,7 +167,8 @@ class WorkspaceTest {
         coop.apply(plan);
         assertEquals(List.of(
                 "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + single + " '!' -user meeseeks '!' -user alice -execdir /usr/sbin/chown -h meeseeks:collabo '{}' +",
-                "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + single + " '!' -group collabo -execdir /usr/sbin/chown -h :collabo '{}' +"),
+                "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + single + " '!' -group collabo -execdir /usr/sbin/chown -h :collabo '{}' +",
+                find + " -type f '!' -perm -0060 '!' '(' " + executable.trim() + " ')' -execdir /bin/chmod -h 0660 '{}' +"),
                 rootWrites(coop.writesSince(mark)));
         assertEquals("meeseeks:collabo 0660", describe(WS + "/tools/by-root.txt"));
         assertEquals("alice:collabo 0660", describe(WS + "/tools/moved.txt"));
@@ -230,38 +238,26 @@ class WorkspaceTest {
     }
 
     @Test
-    void undoChangesTheTreeWithEachEntrysOwnerRightsAndRootsOnlyToGiveEntriesBack() {
+    void undoRestoresTheTreeThroughRootsFindsByTestWhereATestPicksExactlyTheEntriesAndByPathElsewhere() {
         coop.apply(plan);
         int mark = coop.mac.recorded().size();
         coop.undo();
         List<String> treeWrites = coop.writesSince(mark).stream().map(RecordedCommand::toString).filter(c -> c.contains(WS)).toList();
-        String dirs = WS + " " + WS + "/tools " + WS + "/tools/nested " + WS + "/tools/nested/deep " + WS + "/tools/shared";
+        String find = "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 ')'";
         assertEquals(List.of(
-                "/bin/chmod -h '-a#' 1 " + WS + "/tools/nested/deep",
-                "/bin/chmod -h '-a#' 0 " + WS + "/tools/nested/deep",
-                "/bin/chmod -h '-a#' 1 " + WS + "/tools/nested " + WS + "/tools/shared",
-                "/bin/chmod -h '-a#' 0 " + WS + "/tools/nested " + WS + "/tools/shared",
-                "/bin/chmod -h '-a#' 1 " + WS + "/tools",
-                "/bin/chmod -h '-a#' 0 " + WS + "/tools",
-                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 1 " + WS,
-                "/usr/bin/sudo -n -u meeseeks -- /bin/chmod -h '-a#' 0 " + WS,
-                "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 ')' '(' -path " + WS + " -o -path " + WS + "/.env"
-                        + " -o -path " + WS + "/README.md -o -path " + WS + "/build.sh -o -path " + WS + "/tools -o -path " + WS + "/tools/deploy"
-                        + " -o -path " + WS + "/tools/nested -o -path " + WS + "/tools/nested/deep -o -path " + WS + "/tools/nested/deep/data.csv"
-                        + " -o -path " + WS + "/tools/odd -o -path " + WS + "/tools/shared -o -path " + WS + "/tools/suid ')'"
-                        + " -execdir /usr/sbin/chown -h alice:staff '{}' +",
-                "/bin/chmod -h 0644 " + WS + "/tools/nested/deep/data.csv",
-                "/bin/chmod -h 0750 " + WS + "/tools/nested/deep",
-                "/bin/chmod -h 0700 " + WS + "/tools/deploy",
-                "/bin/chmod -h 0755 " + WS + "/tools/nested",
-                "/bin/chmod -h 4755 " + WS + "/tools/suid",
-                "/bin/chmod -h 2770 " + WS + "/tools/odd " + WS + "/tools/shared",
-                "/bin/chmod -h 0600 " + WS + "/.env",
-                "/bin/chmod -h 0644 " + WS + "/README.md",
-                "/bin/chmod -h 0755 " + WS + "/build.sh " + WS + "/tools",
-                "/bin/chmod -h 0755 " + WS), treeWrites, "entries go level by level from the deepest; alice (the caller) edits her own entries"
-                + " without sudo; only the agent's workspace directory needs sudo -u meeseeks, and giving entries back their old owner and group root,"
-                + " through a find that picks them by path and acts inside each one's directory");
+                find + " -type d -execdir /bin/chmod -h '-a#' 1 '{}' +",
+                find + " -type d -execdir /bin/chmod -h '-a#' 0 '{}' +",
+                find + " -execdir /usr/sbin/chown -h alice:staff '{}' +",
+                find + " '(' -path " + WS + " -o -path " + WS + "/build.sh -o -path " + WS + "/tools -o -path " + WS + "/tools/nested ')'"
+                        + " -execdir /bin/chmod -h 0755 '{}' +",
+                find + " -type f '(' -path " + WS + "/.env ')' -execdir /bin/chmod -h 0600 '{}' +",
+                find + " -type f '(' -path " + WS + "/README.md -o -path " + WS + "/tools/nested/deep/data.csv ')' -execdir /bin/chmod -h 0644 '{}' +",
+                find + " -type f '(' -path " + WS + "/tools/deploy ')' -execdir /bin/chmod -h 0700 '{}' +",
+                find + " -type d '(' -path " + WS + "/tools/nested/deep ')' -execdir /bin/chmod -h 0750 '{}' +",
+                find + " -type f '(' -path " + WS + "/tools/suid ')' -execdir /bin/chmod -h 4755 '{}' +",
+                find + " '(' -path " + WS + "/tools/odd -o -path " + WS + "/tools/shared ')' -execdir /bin/chmod -h 2770 '{}' +"),
+                treeWrites, "each entry loses its highest index first; every entry was alice's, so one test gives them all back; owners before"
+                        + " modes, since a chown clears setuid (tools/suid's 4755)");
     }
 
     @Test

@@ -1,0 +1,176 @@
+package dev.cagent.macos;
+
+import dev.cagent.exec.Command;
+import dev.cagent.macos.parse.LsEntry;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * Root's changes below the workspace, as finds that act on exactly the entries decided.
+ *
+ * <p>Why finds: the agent may rename any directory of the workspace, so a path through one can
+ * lead anywhere by the time a utility resolves it, and a chmod by path, even with its owner's
+ * rights, then lands on that owner's files elsewhere. A find never follows a link, walks only
+ * what it has opened, and with {@code -execdir} the utility runs inside each entry's own
+ * directory on {@code ./NAME}; the utilities here take {@code -h}, so an entry swapped for a link
+ * at the last moment has the link itself changed. Links and files with other names (hard links,
+ * which may lie outside the tree) are never picked.
+ *
+ * <p>How a find picks exactly the entries decided: by a test (type, mode bits) when, among the
+ * entries read, it picks those and nothing else; otherwise by the test plus the exact paths of
+ * the entries decided, or of the others the test would pick, whichever list is shorter. A find
+ * matches every entry against every {@code -path} pattern, so a list of 100,000 paths over a
+ * tree of 100,000 entries would take hours, where the test alone takes a walk.
+ */
+final class TreeFinds {
+
+    /** Keeps argv well below macOS's ARG_MAX (1 MiB, environment included). */
+    static final int MAX_ARGV_BYTES = 200_000;
+
+    /** Never a link; a directory, or a file with one name. */
+    static final List<String> SINGLE = List.of("!", "-type", "l", "(", "-type", "d", "-o", "-links", "1", ")");
+
+    private TreeFinds() {
+    }
+
+    /**
+     * A find test and what it means for an entry as read, kept side by side so that the entries
+     * a find would pick can be counted before it runs.
+     */
+    record Test(List<String> words, Predicate<LsEntry> holds) {
+
+        static final Test ANY = new Test(List.of(), e -> true);
+        static final Test DIRECTORIES = new Test(List.of("-type", "d"), LsEntry::isDirectory);
+        static final Test FILES = new Test(List.of("-type", "f"), LsEntry::isRegularFile);
+        /** Files without read and write for the group in their mode bits. */
+        static final Test FILES_WITHOUT_GROUP_EDIT = new Test(List.of("-type", "f", "!", "-perm", "-0060"),
+                e -> e.isRegularFile() && (e.mode() & 060) != 060);
+        /** Directories without read, write and search for the group in their mode bits. */
+        static final Test DIRECTORIES_WITHOUT_GROUP_USE = new Test(List.of("-type", "d", "!", "-perm", "-0070"),
+                e -> e.isDirectory() && (e.mode() & 070) != 070);
+        /** Entries with some execute bit. */
+        static final Test EXECUTABLE = new Test(List.of("(", "-perm", "-0100", "-o", "-perm", "-0010", "-o", "-perm", "-0001", ")"),
+                e -> (e.mode() & 0111) != 0);
+
+        Test and(Test other) {
+            List<String> both = new ArrayList<>(words);
+            both.addAll(other.words);
+            return new Test(List.copyOf(both), holds.and(other.holds));
+        }
+
+        Test negate() {
+            List<String> not = new ArrayList<>(List.of("!", "("));
+            not.addAll(words);
+            not.add(")");
+            return new Test(List.copyOf(not), holds.negate());
+        }
+
+        /** The narrowest test of type the entries all pass: directories, files, or any. */
+        static Test typeOf(Collection<LsEntry> entries) {
+            if (!entries.isEmpty() && entries.stream().allMatch(LsEntry::isDirectory)) {
+                return DIRECTORIES;
+            }
+            if (!entries.isEmpty() && entries.stream().allMatch(LsEntry::isRegularFile)) {
+                return FILES;
+            }
+            return ANY;
+        }
+    }
+
+    /**
+     * The finds that run {@code utility} on exactly the entries {@code chosen} of the tree at
+     * {@code root}, all of which pass {@code test}. {@code read} must hold every entry of the
+     * tree that passes {@code test}, as read: the entries it would pick beyond the chosen ones are
+     * counted there.
+     */
+    static List<Command> acting(String root, Test test, Collection<LsEntry> chosen, Collection<LsEntry> read,
+                                MacCommands.FindAction how, String... utility) {
+        if (chosen.isEmpty()) {
+            return List.of();
+        }
+        Test picked = new Test(SINGLE, TreeFinds::single).and(test);
+        Set<String> chosenPaths = chosen.stream().map(LsEntry::path).collect(Collectors.toSet());
+        List<String> stray = chosen.stream().filter(picked.holds().negate()).map(LsEntry::path).toList();
+        if (!stray.isEmpty()) {
+            throw new IllegalStateException("the find test " + picked.words() + " does not pick " + stray);
+        }
+        List<String> others = read.stream().filter(picked.holds()).map(LsEntry::path).filter(p -> !chosenPaths.contains(p)).distinct().toList();
+        if (others.isEmpty()) {
+            return List.of(find(root, picked.words(), how, utility));
+        }
+        List<List<String>> exclusions = batches(others);
+        if (others.size() < chosenPaths.size() && exclusions.size() == 1) {
+            List<String> words = new ArrayList<>(picked.words());
+            words.add("!");
+            words.addAll(anyOf(others));
+            return List.of(find(root, words, how, utility));
+        }
+        return byPaths(root, picked.words(), chosen.stream().map(LsEntry::path).distinct().toList(), how, utility);
+    }
+
+    /** The finds that run {@code utility} on exactly the entries at {@code paths}, picked by their paths alone. */
+    static List<Command> actingOnPaths(String root, Collection<String> paths, MacCommands.FindAction how, String... utility) {
+        return byPaths(root, SINGLE, paths.stream().distinct().toList(), how, utility);
+    }
+
+    private static List<Command> byPaths(String root, List<String> test, List<String> paths, MacCommands.FindAction how, String... utility) {
+        List<Command> finds = new ArrayList<>();
+        for (List<String> batch : batches(paths)) {
+            List<String> words = new ArrayList<>(test);
+            words.addAll(anyOf(batch));
+            finds.add(find(root, words, how, utility));
+        }
+        return finds;
+    }
+
+    private static Command find(String root, List<String> test, MacCommands.FindAction how, String... utility) {
+        List<String> expression = new ArrayList<>(test);
+        expression.addAll(how.run(utility));
+        return MacCommands.findInTree(root, expression);
+    }
+
+    /** {@code ( -path P1 -o -path P2 ... )}, each pattern matching exactly its path. */
+    private static List<String> anyOf(List<String> paths) {
+        List<String> words = new ArrayList<>(List.of("("));
+        for (int i = 0; i < paths.size(); i++) {
+            if (i > 0) {
+                words.add("-o");
+            }
+            words.addAll(List.of("-path", MacCommands.exactPathPattern(paths.get(i))));
+        }
+        words.add(")");
+        return words;
+    }
+
+    private static boolean single(LsEntry e) {
+        return !e.isSymlink() && (e.isDirectory() || e.links() == 1);
+    }
+
+    /** Splits paths into argv-sized groups. */
+    static List<List<String>> batches(List<String> paths) {
+        List<List<String>> batches = new ArrayList<>();
+        List<String> current = new ArrayList<>();
+        int bytes = 0;
+        for (String p : paths) {
+            // the pattern escapes, "-path" and "-o" around it
+            int size = MacCommands.exactPathPattern(p).getBytes(StandardCharsets.UTF_8).length + 10;
+            if (!current.isEmpty() && bytes + size > MAX_ARGV_BYTES) {
+                batches.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(p);
+            bytes += size;
+        }
+        if (!current.isEmpty()) {
+            batches.add(current);
+        }
+        return batches;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.cagent.macos;
+
+import dev.cagent.exec.Command;
+import dev.cagent.macos.parse.LsEntry;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How a find picks exactly the entries decided: by a test, by their paths, or by the paths of the others. */
+class TreeFindsTest {
+
+    static final String WS = "/Users/Shared/project";
+    static final String SINGLE = "/usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 ')'";
+
+    @Test
+    void aTestThatPicksExactlyTheChosenEntriesStandsAlone() {
+        List<LsEntry> read = List.of(dir(WS, 02770), file(WS + "/a", 0644), file(WS + "/b", 0600), file(WS + "/c", 0660));
+        List<LsEntry> chosen = List.of(read.get(1), read.get(2));
+
+        assertEquals(List.of(SINGLE + " -type f '!' -perm -0060 -execdir /bin/chmod -h 0660 '{}' +"),
+                lines(TreeFinds.acting(WS, TreeFinds.Test.FILES_WITHOUT_GROUP_EDIT, chosen, read, MacCommands.FindAction.IN_EACH_DIRECTORY,
+                        "/bin/chmod", "-h", "0660")));
+    }
+
+    @Test
+    void fewChosenAmongManyTheTestWouldPickAreNamedByTheirPaths() {
+        List<LsEntry> read = new ArrayList<>(List.of(dir(WS, 02770)));
+        IntStream.range(0, 50).forEach(i -> read.add(file(WS + "/agents-" + i, 0644)));
+        read.add(file(WS + "/odd*name", 0600));
+
+        assertEquals(List.of(SINGLE + " -type f '!' -perm -0060 '(' -path '" + WS + "/odd\\*name' ')' -execdir /bin/chmod -h 0660 '{}' +"),
+                lines(TreeFinds.acting(WS, TreeFinds.Test.FILES_WITHOUT_GROUP_EDIT, List.of(read.get(51)), read,
+                        MacCommands.FindAction.IN_EACH_DIRECTORY, "/bin/chmod", "-h", "0660")),
+                "the glob characters of a name are escaped: the pattern matches that path only");
+    }
+
+    @Test
+    void manyChosenAmongFewOthersTheTestWouldPickLeaveTheOthersOutByTheirPaths() {
+        List<LsEntry> read = new ArrayList<>(List.of(dir(WS, 02770)));
+        IntStream.range(0, 50).forEach(i -> read.add(file(WS + "/f" + i, 0644)));
+        List<LsEntry> chosen = List.copyOf(read.subList(1, 50));
+
+        assertEquals(List.of(SINGLE + " -type f '!' -perm -0060 '!' '(' -path " + WS + "/f49 ')' -execdir /bin/chmod -h 0660 '{}' +"),
+                lines(TreeFinds.acting(WS, TreeFinds.Test.FILES_WITHOUT_GROUP_EDIT, chosen, read, MacCommands.FindAction.IN_EACH_DIRECTORY,
+                        "/bin/chmod", "-h", "0660")));
+    }
+
+    @Test
+    void pathsBeyondOneArgvAreSplitIntoSeveralFinds() {
+        List<LsEntry> read = new ArrayList<>();
+        String deep = WS + "/" + "d".repeat(200);
+        IntStream.range(0, 2_000).forEach(i -> read.add(file(deep + "/file-" + i, 0644)));
+        List<LsEntry> chosen = read.stream().filter(e -> e.path().hashCode() % 2 == 0).toList();
+
+        List<Command> finds = TreeFinds.acting(WS, TreeFinds.Test.FILES, chosen, read, MacCommands.FindAction.IN_EACH_DIRECTORY,
+                "/bin/chmod", "-h", "0644");
+
+        assertTrue(finds.size() > 1, "one find per argv-sized batch: " + finds.size());
+        List<String> named = finds.stream().flatMap(f -> IntStream.range(1, f.argv().size())
+                .filter(i -> f.argv().get(i - 1).equals("-path")).mapToObj(i -> f.argv().get(i))).toList();
+        assertEquals(chosen.stream().map(LsEntry::path).toList(), named, "every chosen entry once, in order, and no other");
+        finds.forEach(f -> assertTrue(String.join(" ", f.argv()).length() < TreeFinds.MAX_ARGV_BYTES + 1_000, "fits argv"));
+    }
+
+    @Test
+    void aChosenEntryTheTestWouldNotPickIsAnErrorNotASilentSkip() {
+        List<LsEntry> read = List.of(file(WS + "/a", 0660));
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TreeFinds.acting(WS, TreeFinds.Test.FILES_WITHOUT_GROUP_EDIT,
+                read, read, MacCommands.FindAction.IN_EACH_DIRECTORY, "/bin/chmod", "-h", "0660"));
+        assertTrue(e.getMessage().contains(WS + "/a"), e.getMessage());
+    }
+
+    @Test
+    void aFileWithOtherNamesIsNeverPicked() {
+        LsEntry linked = new LsEntry('-', 0644, 2, "alice", "staff", 0, WS + "/linked", Optional.empty(), List.of());
+
+        assertThrows(IllegalStateException.class, () -> TreeFinds.acting(WS, TreeFinds.Test.ANY, List.of(linked), List.of(linked),
+                MacCommands.FindAction.IN_EACH_DIRECTORY, "/bin/chmod", "-h", "0660"));
+    }
+
+    private static List<String> lines(List<Command> commands) {
+        return commands.stream().map(Command::toShellLine).toList();
+    }
+
+    private static LsEntry dir(String path, int mode) {
+        return new LsEntry('d', mode, 3, "meeseeks", "collabo", 96, path, Optional.empty(), List.of());
+    }
+
+    private static LsEntry file(String path, int mode) {
+        return new LsEntry('-', mode, 1, "alice", "staff", 10, path, Optional.empty(), List.of());
+    }
+}
