@@ -245,18 +245,17 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         List<Op> writes(SharedWorkspace ws, Set<String> keepers, boolean agentNotCreatedYet) {
             MacCommands.FindAction exec = agentNotCreatedYet ? MacCommands.FindAction.IN_BATCHES : MacCommands.FindAction.IN_EACH_DIRECTORY;
             List<Op> writes = new ArrayList<>();
-            List<String> single = TreeFinds.SINGLE;
             if (!rootOwner.isEmpty()) {
                 writes.add(Op.root(MacCommands.chown(ws.owner(), ws.group(), List.of(root))));
             }
             if (!outsiders.isEmpty()) {
-                List<String> expression = new ArrayList<>(single);
+                List<String> expression = new ArrayList<>(TreeFinds.SINGLE);
                 keepers.forEach(k -> expression.addAll(List.of("!", "-user", k)));
                 expression.addAll(exec.run(MacCommands.CHOWN, "-h", ws.owner() + ":" + ws.group()));
                 writes.add(Op.root(MacCommands.findInTree(root, expression)));
             }
             if (!otherGroup.isEmpty()) {
-                List<String> expression = new ArrayList<>(single);
+                List<String> expression = new ArrayList<>(TreeFinds.SINGLE);
                 expression.addAll(List.of("!", "-group", ws.group()));
                 expression.addAll(exec.run(MacCommands.CHOWN, "-h", ":" + ws.group()));
                 writes.add(Op.root(MacCommands.findInTree(root, expression)));
@@ -264,17 +263,11 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             modes.entrySet().stream().filter(m -> m.getKey().path().equals(root))
                     .forEach(m -> writes.add(Op.as(ws.owner(), MacCommands.chmod(m.getValue(), List.of(root)))));
             // each entry's deny entries from the highest index down, so that each index read still names its entry
-            Map<Integer, List<LsEntry>> byIndex = new java.util.TreeMap<>(Comparator.reverseOrder());
+            Map<Integer, List<LsEntry>> byIndex = new TreeMap<>(Comparator.reverseOrder());
             denials.forEach((e, denying) -> denying.forEach(d -> byIndex.computeIfAbsent(d.index(), k -> new ArrayList<>()).add(e)));
             byIndex.forEach((index, entries) -> TreeFinds.actingOnPaths(root, entries.stream().map(LsEntry::path).toList(), exec,
                     MacCommands.CHMOD, "-h", "-a#", Integer.toString(index)).forEach(c -> writes.add(Op.root(c))));
-            Map<Integer, List<LsEntry>> byMode = new LinkedHashMap<>();
-            modes.forEach((e, mode) -> {
-                if (!e.path().equals(root)) {
-                    byMode.computeIfAbsent(mode, k -> new ArrayList<>()).add(e);
-                }
-            });
-            List<LsEntry> directories = byMode.getOrDefault(ws.directoryMode(), List.of()).stream().filter(LsEntry::isDirectory).toList();
+            List<LsEntry> directories = modes.keySet().stream().filter(e -> e.isDirectory() && !e.path().equals(root)).toList();
             act(writes, TreeFinds.Test.DIRECTORIES_WITHOUT_GROUP_USE, directories, exec, MacCommands.CHMOD, "-h", Modes.octal(ws.directoryMode()));
             List<LsEntry> files = modes.keySet().stream().filter(e -> !e.isDirectory()).toList();
             TreeFinds.Test editable = TreeFinds.Test.FILES_WITHOUT_GROUP_EDIT;
