@@ -31,8 +31,8 @@ import java.util.stream.Collectors;
  * group entries, so new files stay shared whatever their creator's umask. The workspace directory
  * itself is exactly the agent's, with the planned mode. A file that is not shareable gets mode
  * 660, or 770 when it had an execute bit: no file gains one. Files with several names (hard links)
- * are left alone: another name may lie outside the tree. A tree in daily use, with files both
- * sides made since, therefore needs nothing, and verify reports nothing.
+ * and setuid or setgid files are left alone ({@link TreeFinds#CHANGEABLE}). A tree in daily use,
+ * with files both sides made since, therefore needs nothing, and verify reports nothing.
  *
  * <p>Reading costs one {@code find -x WS ! -type l ( -type d -o SUSPECT ) -exec ls -led {} +}:
  * every directory (for its entries) and only the files some test marks as possibly unshared, so a
@@ -153,18 +153,18 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
     /** What must change in the tree, entry by entry, and how. */
     private record Repairs(String root, List<LsEntry> rootOwner, List<LsEntry> outsiders, List<LsEntry> otherGroup,
                            Map<LsEntry, List<AclEntry>> denials, Map<LsEntry, Integer> modes, List<LsEntry> setidCleared,
-                           List<LsEntry> withoutDirectoryEntry, List<LsEntry> withoutFileEntry, List<LsEntry> severalNames,
+                           List<LsEntry> withoutDirectoryEntry, List<LsEntry> withoutFileEntry, List<LsEntry> severalNames, List<LsEntry> setId,
                            Map<String, String> ownerAfter, List<LsEntry> read) {
 
         static Repairs of(SharedWorkspace ws, Set<String> keepers, List<LsEntry> listing) {
             Repairs r = new Repairs(ws.path(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>(), new LinkedHashMap<>(),
-                    new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>(), listing);
+                    new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>(), listing);
             for (LsEntry e : listing) {
                 if (e.isSymlink()) {
                     continue;
                 }
-                if (hasOtherNames(e)) {
-                    r.severalNames.add(e);
+                if (!TreeFinds.changeable(e)) {
+                    (hasOtherNames(e) ? r.severalNames : r.setId).add(e);
                     continue;
                 }
                 boolean isRoot = e.path().equals(ws.path());
@@ -224,6 +224,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             count(parts, withoutDirectoryEntry, "directories without the inheritable entry for directories");
             count(parts, withoutFileEntry, "directories without the inheritable entry for files");
             count(parts, severalNames, "files with several names (hard links), left as they are");
+            count(parts, setId, "files with setuid or setgid, left as they are");
             return String.join(", ", parts);
         }
 
@@ -249,13 +250,13 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 writes.add(Op.root(MacCommands.chown(ws.owner(), ws.group(), List.of(root))));
             }
             if (!outsiders.isEmpty()) {
-                List<String> expression = new ArrayList<>(TreeFinds.SINGLE);
+                List<String> expression = new ArrayList<>(TreeFinds.CHANGEABLE);
                 keepers.forEach(k -> expression.addAll(List.of("!", "-user", k)));
                 expression.addAll(exec.run(MacCommands.CHOWN, "-h", ws.owner() + ":" + ws.group()));
                 writes.add(Op.root(MacCommands.findInTree(root, expression)));
             }
             if (!otherGroup.isEmpty()) {
-                List<String> expression = new ArrayList<>(TreeFinds.SINGLE);
+                List<String> expression = new ArrayList<>(TreeFinds.CHANGEABLE);
                 expression.addAll(List.of("!", "-group", ws.group()));
                 expression.addAll(exec.run(MacCommands.CHOWN, "-h", ":" + ws.group()));
                 writes.add(Op.root(MacCommands.findInTree(root, expression)));
@@ -389,7 +390,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         for (String item : entry.items()) {
             String[] parts = item.split(" ", 3);
             LsEntry current = now.get(parts[2]);
-            if (current == null || hasOtherNames(current)) {
+            if (current == null || !TreeFinds.changeable(current)) {
                 continue;
             }
             switch (parts[0]) {
@@ -413,7 +414,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         }
         for (LsEntry current : now.values()) {
             for (AclEntry inherited : current.acl()) {
-                if (isInheritedCopy(inherited, group) && !hasOtherNames(current)) {
+                if (isInheritedCopy(inherited, group) && TreeFinds.changeable(current)) {
                     removals.computeIfAbsent(inherited.index(), k -> new ArrayList<>()).add(current);
                 }
             }
@@ -440,11 +441,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 .forEach(c -> writes.add(Op.root(c)));
     }
 
-    /**
-     * True for a file that has other names too (hard links): they may lie outside the workspace,
-     * and the agent can make one to any file it can reach, so changing it could hand the agent a
-     * file of someone else's. Such files are left as they are, at apply and at undo.
-     */
+    /** True for a file that has other names too (hard links), which {@link TreeFinds#CHANGEABLE} leaves alone. */
     private static boolean hasOtherNames(LsEntry entry) {
         return !entry.isDirectory() && entry.links() > 1;
     }

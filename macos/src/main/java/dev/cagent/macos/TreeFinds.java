@@ -19,8 +19,7 @@ import java.util.stream.Collectors;
  * rights, then lands on that owner's files elsewhere. A find never follows a link, walks only
  * what it has opened, and with {@code -execdir} the utility runs inside each entry's own
  * directory on {@code ./NAME}; the utilities here take {@code -h}, so an entry swapped for a link
- * at the last moment has the link itself changed. Links and files with other names (hard links,
- * which may lie outside the tree) are never picked.
+ * at the last moment has the link itself changed. Some entries are never picked ({@link #CHANGEABLE}).
  *
  * <p>How a find picks exactly the entries decided: by a test (type, mode bits) when, among the
  * entries read, it picks those and nothing else; otherwise by the test plus the exact paths of
@@ -33,8 +32,13 @@ final class TreeFinds {
     /** Keeps argv well below macOS's ARG_MAX (1 MiB, environment included). */
     static final int MAX_ARGV_BYTES = 200_000;
 
-    /** Never a link; a directory, or a file with one name. */
-    static final List<String> SINGLE = List.of("!", "-type", "l", "(", "-type", "d", "-o", "-links", "1", ")");
+    /**
+     * What a find may change: never a link; a directory, or a file with one name and neither
+     * setuid nor setgid. Another name (a hard link) may lie outside the tree, and the agent can
+     * make one to any file it reaches. A setuid or setgid program made editable by the group would
+     * run the agent's code with its owner's rights once undo gave it back its owner and mode.
+     */
+    static final List<String> CHANGEABLE = List.of("!", "-type", "l", "(", "-type", "d", "-o", "-links", "1", "!", "-perm", "-4000", "!", "-perm", "-2000", ")");
 
     private TreeFinds() {
     }
@@ -94,7 +98,7 @@ final class TreeFinds {
         if (chosen.isEmpty()) {
             return List.of();
         }
-        Test picked = new Test(SINGLE, TreeFinds::single).and(test);
+        Test picked = new Test(CHANGEABLE, TreeFinds::changeable).and(test);
         Set<String> chosenPaths = chosen.stream().map(LsEntry::path).collect(Collectors.toSet());
         List<String> stray = chosen.stream().filter(picked.holds().negate()).map(LsEntry::path).toList();
         if (!stray.isEmpty()) {
@@ -116,7 +120,7 @@ final class TreeFinds {
 
     /** The finds that run {@code utility} on exactly the entries at {@code paths}, picked by their paths alone. */
     static List<Command> actingOnPaths(String root, Collection<String> paths, MacCommands.FindAction how, String... utility) {
-        return byPaths(root, SINGLE, paths.stream().distinct().toList(), how, utility);
+        return byPaths(root, CHANGEABLE, paths.stream().distinct().toList(), how, utility);
     }
 
     private static List<Command> byPaths(String root, List<String> test, List<String> paths, MacCommands.FindAction how, String... utility) {
@@ -148,8 +152,9 @@ final class TreeFinds {
         return words;
     }
 
-    private static boolean single(LsEntry e) {
-        return !e.isSymlink() && (e.isDirectory() || e.links() == 1);
+    /** True for an entry a find may change ({@link #CHANGEABLE}), as read. */
+    static boolean changeable(LsEntry e) {
+        return !e.isSymlink() && (e.isDirectory() || e.links() == 1 && (e.mode() & 06000) == 0);
     }
 
     /** Splits paths into argv-sized groups. */

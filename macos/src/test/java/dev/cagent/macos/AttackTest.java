@@ -282,4 +282,29 @@ class AttackTest {
         assertEquals(0600, mac.fileInfo("/Users/alice/.ssh/config").orElseThrow().mode());
         assertEquals("workspace config\n", mac.readFile(project + "/moved/config"), "the agent moved sub away and left a link in its place");
     }
+
+    @Test
+    void aSetuidProgramInTheWorkspaceIsNeverMadeTheAgentsToRewriteBeforeUndoGivesItBack() {
+        String project = "/Users/Shared/project";
+        mac.mkdir(project, "alice", "staff", 0755);
+        mac.writeFile(project + "/helper", "root", "wheel", 04755, "#!/bin/sh\necho made with sudo\n");
+        mac.writeFile(project + "/notes.md", "root", "wheel", 0644, "made with sudo\n");
+        CagePlan shared = Cages.corrected().workspace(project).build();
+
+        ApplyReport applied = backend.apply(shared);
+
+        assertTrue(applied.succeeded(), applied::toString);
+        assertTrue(applied.toString().contains("1 files with setuid or setgid, left as they are"), applied::toString);
+        assertEquals("meeseeks", mac.fileInfo(project + "/notes.md").orElseThrow().owner(), "root's plain file becomes the agent's");
+        assertEquals("root", mac.fileInfo(project + "/helper").orElseThrow().owner());
+        assertEquals(04755, mac.fileInfo(project + "/helper").orElseThrow().mode());
+        assertTrue(mac.as("meeseeks").run(Command.write("/usr/bin/tee", project + "/helper").withStdin(Stdin.text("#!/bin/sh\nid\n"))).exitCode() != 0,
+                "had it become the agent's to rewrite, undo would give root back a setuid program of the agent's");
+
+        UndoReport undone = backend.undo(shared.agent());
+
+        assertTrue(undone.succeeded(), undone::toString);
+        assertEquals("#!/bin/sh\necho made with sudo\n", mac.readFile(project + "/helper"));
+        assertEquals(04755, mac.fileInfo(project + "/helper").orElseThrow().mode());
+    }
 }

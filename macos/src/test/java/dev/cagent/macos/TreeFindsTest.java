@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TreeFindsTest {
 
     static final String WS = "/Users/Shared/project";
-    static final String SINGLE = "/usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 ')'";
+    static final String SINGLE = "/usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')'";
 
     @Test
     void aTestThatPicksExactlyTheChosenEntriesStandsAlone() {

@@ -201,7 +201,7 @@ class UndoTest {
         UndoReport undo = backend.undo("meeseeks");
 
         assertTrue(undo.succeeded(), undo::toString);
-        String find = "/usr/bin/sudo -n -- /usr/bin/find -x /Users/Shared/project '!' -type l '(' -type d -o -links 1 ')' -type d";
+        String find = "/usr/bin/sudo -n -- /usr/bin/find -x /Users/Shared/project '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')' -type d";
         assertEquals(List.of(find + " -execdir /bin/chmod -h '-a#' 1 '{}' +", find + " -execdir /bin/chmod -h '-a#' 0 '{}' +"),
                 lines(writes(mac)).stream().filter(l -> l.contains("-a#")).toList(),
                 "chmod -a by text would take the rights out of both group entries, and out of the one that was there before");

@@ -111,8 +111,8 @@ class WorkspaceSharingTest {
         coop.undo();
 
         assertEquals(List.of(
-                "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 ')' -type d -execdir /bin/chmod -h '-a#' 1 '{}' +",
-                "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 ')' -execdir /bin/chmod -h '-a#' 0 '{}' +"),
+                "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')' -type d -execdir /bin/chmod -h '-a#' 1 '{}' +",
+                "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')' -execdir /bin/chmod -h '-a#' 0 '{}' +"),
                 coop.writesSince(mark).stream().filter(c -> c.argv().contains("-a#")).map(RecordedCommand::toString).toList(),
                 "root walks into alice's 0700 directory; each entry loses its highest index first; tests alone pick every entry holding one");
         assertEquals(List.of(), coop.mac.fileInfo(WS + "/private/agent.txt").orElseThrow().acl());
@@ -186,7 +186,7 @@ class WorkspaceSharingTest {
 
         coop.apply(plan);
 
-        assertEquals(List.of("/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 ')' '!' -group collabo"
+        assertEquals(List.of("/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')' '!' -group collabo"
                         + " -execdir /usr/sbin/chown -h :collabo '{}' +"),
                 coop.writesSince(mark).stream().filter(WorkspaceTest::touchesTheWorkspace).map(RecordedCommand::toString).toList());
         assertEquals("alice:collabo 0775", describe(WS + "/docs"));
@@ -211,9 +211,10 @@ class WorkspaceSharingTest {
         assertEquals("/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links +1 -o '!' -group collabo"
                 + " -o '(' '!' -user meeseeks '!' -user alice ')' -o '!' -perm -0060 ')' -exec /bin/ls -led '{}' +", listings.get(0).toString());
         List<String> objects = objectLines(listings.get(0));
-        assertTrue(objects.stream().allMatch(line -> line.startsWith("d")), String.join("\n", objects));
         assertEquals(List.of(WS, WS + "/src", WS + "/tools", WS + "/tools/nested", WS + "/tools/nested/deep", WS + "/tools/shared"),
-                objects.stream().map(line -> line.substring(line.indexOf(WS))).sorted().toList());
+                objects.stream().filter(line -> line.startsWith("d")).map(line -> line.substring(line.indexOf(WS))).sorted().toList());
+        assertEquals(List.of(WS + "/tools/odd", WS + "/tools/suid"), objects.stream().filter(line -> !line.startsWith("d"))
+                .map(line -> line.substring(line.indexOf(WS))).sorted().toList(), "besides directories, only the setgid and setuid files left alone");
     }
 
     @Test
@@ -348,7 +349,7 @@ class WorkspaceSharingTest {
         for (String path : paths) {
             patterns.add("-path " + path);
         }
-        return "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 ')' '(' " + String.join(" -o ", patterns)
+        return "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')' '(' " + String.join(" -o ", patterns)
                 + " ')' " + primary + " /bin/chmod -h " + arguments + " '{}' +";
     }
 

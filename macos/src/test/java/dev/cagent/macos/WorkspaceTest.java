@@ -120,14 +120,14 @@ class WorkspaceTest {
                 Map.entry("/.env", "alice:collabo 0660 []"),
                 Map.entry("/tools/", dir),
                 Map.entry("/tools/deploy", "alice:collabo 0770 []"),
-                Map.entry("/tools/odd", "alice:collabo 0770 []"),
-                Map.entry("/tools/suid", "alice:collabo 0770 []"),
+                Map.entry("/tools/odd", "alice:staff 2770 []"),
+                Map.entry("/tools/suid", "alice:staff 4755 []"),
                 Map.entry("/tools/shared/", "alice:collabo 0770" + entries),
                 Map.entry("/tools/nested/", dir),
                 Map.entry("/tools/nested/deep/", dir),
                 Map.entry("/tools/nested/deep/data.csv", "alice:collabo 0660 []")));
-        assertEquals(expected, found, "only the workspace directory itself becomes the agent's; /tools/shared and /tools/odd lose"
-                + " setgid to the change of group, and their 0770 lets the group in all the same, so it is not set again");
+        assertEquals(expected, found, "only the workspace directory itself becomes the agent's; /tools/shared loses setgid to the change"
+                + " of group, and its 0770 lets the group in all the same, so it is not set again; setuid and setgid files are left as they are");
     }
 
     @Test
@@ -148,7 +148,7 @@ class WorkspaceTest {
     void theApplyThatCreatesTheAgentChangesTheTreeInBatchesAndLaterAppliesInsideEachDirectory() {
         int mark = coop.mac.recorded().size();
         coop.apply(plan);
-        String single = " '!' -type l '(' -type d -o -links 1 ')'";
+        String single = " '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')'";
         String find = "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + single;
         String executable = " '(' -perm -0100 -o -perm -0010 -o -perm -0001 ')'";
         assertEquals(List.of(
@@ -243,7 +243,7 @@ class WorkspaceTest {
         int mark = coop.mac.recorded().size();
         coop.undo();
         List<String> treeWrites = coop.writesSince(mark).stream().map(RecordedCommand::toString).filter(c -> c.contains(WS)).toList();
-        String find = "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 ')'";
+        String find = "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')'";
         assertEquals(List.of(
                 find + " -type d -execdir /bin/chmod -h '-a#' 1 '{}' +",
                 find + " -type d -execdir /bin/chmod -h '-a#' 0 '{}' +",
@@ -254,10 +254,9 @@ class WorkspaceTest {
                 find + " -type f '(' -path " + WS + "/README.md -o -path " + WS + "/tools/nested/deep/data.csv ')' -execdir /bin/chmod -h 0644 '{}' +",
                 find + " -type f '(' -path " + WS + "/tools/deploy ')' -execdir /bin/chmod -h 0700 '{}' +",
                 find + " -type d '(' -path " + WS + "/tools/nested/deep ')' -execdir /bin/chmod -h 0750 '{}' +",
-                find + " -type f '(' -path " + WS + "/tools/suid ')' -execdir /bin/chmod -h 4755 '{}' +",
-                find + " '(' -path " + WS + "/tools/odd -o -path " + WS + "/tools/shared ')' -execdir /bin/chmod -h 2770 '{}' +"),
-                treeWrites, "each entry loses its highest index first; every entry was alice's, so one test gives them all back; owners before"
-                        + " modes, since a chown clears setuid (tools/suid's 4755)");
+                find + " -type d '(' -path " + WS + "/tools/shared ')' -execdir /bin/chmod -h 2770 '{}' +"),
+                treeWrites, "each entry loses its highest index first; every entry apply may change was alice's, so one test gives them all back;"
+                        + " owners before modes, since a chown clears setgid (tools/shared's 2770)");
     }
 
     @Test
