@@ -99,7 +99,7 @@ public final class WorkspaceBenchmark {
             heading("Results (" + String.format("%,d", entries) + " entries, warm page cache)");
             out.printf("%-58s %10s %10s %8s%n", "", "wall", "processes", "vs (a)");
             row("(a) seed: chown -R " + user + ":" + group + " + chmod -R 2770", seed, seed);
-            row("(b) cagent: the workspace writes (finds; +a walks only)", cagent.writes(), seed);
+            row("(b) cagent: the workspace writes (finds; +a printed, not set)", cagent.writes(), seed);
             row("    whole first apply: listing, writes, read-back, journal", cagent.firstApply(), seed);
             row("(c) cagent: re-apply, the probe (directories, suspects)", cagent.probe(), seed);
             row("    whole re-apply (probe, LsParser, diff; 0 writes)", cagent.reapply(), seed);
@@ -128,8 +128,8 @@ public final class WorkspaceBenchmark {
         out.println("  chown -h " + AGENT + ":" + GROUP + "  -> chown -h " + user + ":" + group
                 + (isRoot() ? " (both trees start as nobody's, so that every owner really changes)" : " (the trees are " + user + "'s already: no owner changes)"));
         out.println("  chmod -h MODE PATH... -> chmod MODE PATH... (GNU chmod has no -h; the trees hold no symbolic links)");
-        out.println("  find ... -exec[dir] chmod -h +a 'ACE' {} + -> find ... -print: the walk runs here, the chmods cannot (no such ACLs here),");
-        out.println("      so its time is a lower bound; later listings show the entries on the directories it printed, as ls -led would");
+        out.println("  find ... -exec[dir] chmod -h +a 'ACE' {} + -> find ... -printf: the walk runs here, chmod +a cannot (no such ACLs here),");
+        out.println("      so that find's time is a lower bound; later listings show the entries on the directories it printed, as ls -led would");
         out.println("  ls -led               -> ls -ld (GNU ls has no -e), owner and group named as on the Mac, in the C locale");
         out.println("  paths in " + MacPaths.canonical(root.toString()) + "... as the plan names them -> the same paths here");
         if (measuring.counts()) {
@@ -407,7 +407,7 @@ public final class WorkspaceBenchmark {
      */
     static final class RealTree implements CommandRunner {
 
-        /** A listing; a write run here; a write whose find walks here but whose action cannot run here; a write not run at all. */
+        /** A listing; a write run here; a find run here but for its chmod +a actions, which print instead; a write not run at all. */
         enum Kind { LISTING, WRITE, WALKED, SKIPPED }
 
         /**
@@ -434,7 +434,7 @@ public final class WorkspaceBenchmark {
                 String what = paths == 0 ? command : command.substring(0, at)
                         + String.format(" (%,d path%s%s)", paths, paths == 1 ? "" : "s", commands == 1 ? "" : String.format(" in %,d commands", commands)) + command.substring(at);
                 return kind == Kind.SKIPPED ? "not run here: " + what
-                        : kind == Kind.WALKED ? String.format("%6d ms %7s processes  walked here, chmod +a not run: %s", millis,
+                        : kind == Kind.WALKED ? String.format("%6d ms %7s processes  run here but chmod +a (printed instead): %s", millis,
                         processes < 0 ? "?" : String.format("%,d", processes), what)
                         : String.format("%6d ms %7s processes  %s", millis, processes < 0 ? "?" : String.format("%,d", processes), what);
             }
@@ -482,7 +482,7 @@ public final class WorkspaceBenchmark {
         private CommandResult find(Command command, List<String> inner) {
             List<String> local = new ArrayList<>(List.of(tool("find"), realPath, "-xdev"));
             boolean listing = false;
-            String entryAdded = null;
+            List<String> entriesToAdd = new ArrayList<>();
             for (int i = 3; i < inner.size(); i++) {
                 String word = inner.get(i);
                 if (!word.equals("-exec") && !word.equals("-execdir")) {
@@ -494,9 +494,9 @@ public final class WorkspaceBenchmark {
                 List<String> utility = inner.subList(i + 1, end);
                 i = end + 1;
                 if (utility.size() == 4 && utility.subList(0, 3).equals(List.of("/bin/chmod", "-h", "+a"))) {
-                    // no such ACLs here: the walk runs, the matches are remembered for later listings
-                    entryAdded = utility.get(3);
-                    local.add("-print");
+                    // no such ACLs here: the walk runs, each match is printed with the entry's number and remembered for later listings
+                    local.addAll(List.of("-printf", entriesToAdd.size() + ":%p\\n"));
+                    entriesToAdd.add(utility.get(3));
                     continue;
                 }
                 local.add(word);
@@ -504,12 +504,14 @@ public final class WorkspaceBenchmark {
                 local.addAll(List.of("{}", "+"));
                 listing |= utility.get(0).equals("/bin/ls");
             }
-            Counted counted = runHere(command, local, listing ? Kind.LISTING : entryAdded != null ? Kind.WALKED : Kind.WRITE, null, 0);
+            Counted counted = runHere(command, local, listing ? Kind.LISTING : entriesToAdd.isEmpty() ? Kind.WRITE : Kind.WALKED, null, 0);
             CommandResult result = counted.result();
-            if (entryAdded != null) {
-                for (String path : result.stdout().split("\n")) {
-                    if (!path.isEmpty()) {
-                        entriesAdded.computeIfAbsent(planPath + path.substring(realPath.length()), p -> new ArrayList<>()).add(0, entryAdded);
+            if (!entriesToAdd.isEmpty()) {
+                for (String line : result.stdout().split("\n")) {
+                    if (!line.isEmpty()) {
+                        String path = line.substring(line.indexOf(':') + 1);
+                        String entry = entriesToAdd.get(Integer.parseInt(line.substring(0, line.indexOf(':'))));
+                        entriesAdded.computeIfAbsent(planPath + path.substring(realPath.length()), p -> new ArrayList<>()).add(0, entry);
                     }
                 }
                 return new CommandResult(result.exitCode(), "", result.stderr(), result.duration());

@@ -266,24 +266,25 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             // each entry's deny entries from the highest index down, so that each index read still names its entry
             Map<Integer, List<LsEntry>> byIndex = new TreeMap<>(Comparator.reverseOrder());
             denials.forEach((e, denying) -> denying.forEach(d -> byIndex.computeIfAbsent(d.index(), k -> new ArrayList<>()).add(e)));
-            byIndex.forEach((index, entries) -> TreeFinds.actingOnPaths(root, entries.stream().map(LsEntry::path).toList(), exec,
-                    MacCommands.CHMOD, "-h", "-a#", Integer.toString(index)).forEach(c -> writes.add(Op.root(c))));
+            byIndex.forEach((index, entries) -> asRoot(writes, root, TreeFinds.actingOnPaths(entries.stream().map(LsEntry::path).toList(), exec,
+                    MacCommands.CHMOD, "-h", "-a#", Integer.toString(index))));
+            // modes and the inheritable entries, in any order, so in one walk; the probe read every entry each test passes
+            List<TreeFinds.Action> shared = new ArrayList<>();
             List<LsEntry> directories = modes.keySet().stream().filter(e -> e.isDirectory() && !e.path().equals(root)).toList();
-            act(writes, TreeFinds.Test.DIRECTORIES_WITHOUT_GROUP_USE, directories, exec, MacCommands.CHMOD, "-h", Modes.octal(ws.directoryMode()));
+            shared.addAll(TreeFinds.acting(TreeFinds.Test.DIRECTORIES_WITHOUT_GROUP_USE, directories, read, exec,
+                    MacCommands.CHMOD, "-h", Modes.octal(ws.directoryMode())));
             List<LsEntry> files = modes.keySet().stream().filter(e -> !e.isDirectory()).toList();
             TreeFinds.Test editable = TreeFinds.Test.FILES_WITHOUT_GROUP_EDIT;
-            act(writes, editable.and(TreeFinds.Test.EXECUTABLE.negate()), files.stream().filter(e -> !Modes.anyExecute(e.mode())).toList(),
-                    exec, MacCommands.CHMOD, "-h", Modes.octal(ws.fileMode()));
-            act(writes, editable.and(TreeFinds.Test.EXECUTABLE), files.stream().filter(e -> Modes.anyExecute(e.mode())).toList(),
-                    exec, MacCommands.CHMOD, "-h", Modes.octal(ws.executableFileMode()));
-            act(writes, TreeFinds.Test.DIRECTORIES, withoutDirectoryEntry, exec, MacCommands.CHMOD, "-h", "+a", directoryEntry(ws.group()).toChmodText(true));
-            act(writes, TreeFinds.Test.DIRECTORIES, withoutFileEntry, exec, MacCommands.CHMOD, "-h", "+a", fileEntry(ws.group()).toChmodText(true));
+            shared.addAll(TreeFinds.acting(editable.and(TreeFinds.Test.EXECUTABLE.negate()), files.stream().filter(e -> !Modes.anyExecute(e.mode())).toList(),
+                    read, exec, MacCommands.CHMOD, "-h", Modes.octal(ws.fileMode())));
+            shared.addAll(TreeFinds.acting(editable.and(TreeFinds.Test.EXECUTABLE), files.stream().filter(e -> Modes.anyExecute(e.mode())).toList(),
+                    read, exec, MacCommands.CHMOD, "-h", Modes.octal(ws.executableFileMode())));
+            shared.addAll(TreeFinds.acting(TreeFinds.Test.DIRECTORIES, withoutDirectoryEntry, read, exec,
+                    MacCommands.CHMOD, "-h", "+a", directoryEntry(ws.group()).toChmodText(true)));
+            shared.addAll(TreeFinds.acting(TreeFinds.Test.DIRECTORIES, withoutFileEntry, read, exec,
+                    MacCommands.CHMOD, "-h", "+a", fileEntry(ws.group()).toChmodText(true)));
+            asRoot(writes, root, shared);
             return writes;
-        }
-
-        /** Root runs {@code utility} on exactly {@code chosen}, through finds whose test every chosen entry passes; the probe read every entry that passes it. */
-        private void act(List<Op> writes, TreeFinds.Test test, List<LsEntry> chosen, MacCommands.FindAction exec, String... utility) {
-            TreeFinds.acting(root, test, chosen, read, exec, utility).forEach(c -> writes.add(Op.root(c)));
         }
 
         /**
@@ -421,13 +422,20 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         }
         // each entry's removals from the highest index down, so that each index read still names its entry;
         // owners before modes, since a change of owner clears setuid and setgid; old deny entries back at
-        // their old indexes, lowest first
+        // their old indexes, lowest first. What has no order among itself shares a walk.
         List<Op> writes = new ArrayList<>();
-        removals.forEach((index, entries) -> restore(writes, path, entries, now, MacCommands.CHMOD, "-h", "-a#", Integer.toString(index)));
-        owners.forEach((owner, entries) -> restore(writes, path, entries, now, MacCommands.CHOWN, "-h", owner));
-        modes.forEach((mode, entries) -> restore(writes, path, entries, now, MacCommands.CHMOD, "-h", mode));
-        denials.forEach((index, byText) -> byText.forEach((text, entries) ->
-                restore(writes, path, entries, now, MacCommands.CHMOD, "-h", "+a#", Integer.toString(index), text)));
+        removals.forEach((index, entries) -> asRoot(writes, path, restore(entries, now, MacCommands.CHMOD, "-h", "-a#", Integer.toString(index))));
+        List<TreeFinds.Action> ownersBack = new ArrayList<>();
+        owners.forEach((owner, entries) -> ownersBack.addAll(restore(entries, now, MacCommands.CHOWN, "-h", owner)));
+        asRoot(writes, path, ownersBack);
+        List<TreeFinds.Action> modesBack = new ArrayList<>();
+        modes.forEach((mode, entries) -> modesBack.addAll(restore(entries, now, MacCommands.CHMOD, "-h", mode)));
+        asRoot(writes, path, modesBack);
+        denials.forEach((index, byText) -> {
+            List<TreeFinds.Action> denialsBack = new ArrayList<>();
+            byText.forEach((text, entries) -> denialsBack.addAll(restore(entries, now, MacCommands.CHMOD, "-h", "+a#", Integer.toString(index), text)));
+            asRoot(writes, path, denialsBack);
+        });
         return UndoAction.run("restored owners, modes and ACLs of " + entry.items().size() + " workspace entries in " + path, writes);
     }
 
@@ -436,9 +444,13 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
      * ({@link TreeFinds}): a directory on the way swapped for a link since undo read the tree is
      * simply not walked into, where a command by path would follow it anywhere.
      */
-    private static void restore(List<Op> writes, String workspace, List<LsEntry> entries, Map<String, LsEntry> now, String... utility) {
-        TreeFinds.acting(workspace, TreeFinds.Test.typeOf(entries), entries, now.values(), MacCommands.FindAction.IN_EACH_DIRECTORY, utility)
-                .forEach(c -> writes.add(Op.root(c)));
+    private static List<TreeFinds.Action> restore(List<LsEntry> entries, Map<String, LsEntry> now, String... utility) {
+        return TreeFinds.acting(TreeFinds.Test.typeOf(entries), entries, now.values(), MacCommands.FindAction.IN_EACH_DIRECTORY, utility);
+    }
+
+    /** Root's finds over the tree at {@code root} for {@code actions}, as few walks as argv allows. */
+    private static void asRoot(List<Op> writes, String root, List<TreeFinds.Action> actions) {
+        TreeFinds.walks(root, actions).forEach(c -> writes.add(Op.root(c)));
     }
 
     /** True for a file that has other names too (hard links), which {@link TreeFinds#CHANGEABLE} leaves alone. */

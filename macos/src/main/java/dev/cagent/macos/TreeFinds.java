@@ -88,13 +88,40 @@ final class TreeFinds {
     }
 
     /**
-     * The finds that run {@code utility} on exactly the entries {@code chosen} of the tree at
-     * {@code root}, all of which pass {@code test}. {@code read} must hold every entry of the
-     * tree that passes {@code test}, as read: the entries it would pick beyond the chosen ones are
-     * counted there.
+     * One utility run by a find on the entries its words pick (besides {@link #CHANGEABLE}).
+     * Actions whose order does not matter share one walk of the tree ({@link #walks}).
      */
-    static List<Command> acting(String root, Test test, Collection<LsEntry> chosen, Collection<LsEntry> read,
-                                MacCommands.FindAction how, String... utility) {
+    record Action(List<String> picks, List<String> runs) {
+
+        Action {
+            picks = List.copyOf(picks);
+            runs = List.copyOf(runs);
+        }
+
+        /** This action as one clause of a shared walk: true for every entry, running the utility on those it picks. */
+        private List<String> clause() {
+            if (picks.isEmpty()) {
+                return runs;
+            }
+            List<String> words = new ArrayList<>(List.of("(", "!", "("));
+            words.addAll(picks);
+            words.addAll(List.of(")", "-o"));
+            words.addAll(runs);
+            words.add(")");
+            return words;
+        }
+
+        private int bytes() {
+            return clause().stream().mapToInt(w -> w.getBytes(StandardCharsets.UTF_8).length + 1).sum();
+        }
+    }
+
+    /**
+     * The actions that run {@code utility} on exactly the entries {@code chosen} of the tree, all
+     * of which pass {@code test}. {@code read} must hold every entry of the tree that passes
+     * {@code test}, as read: the entries it would pick beyond the chosen ones are counted there.
+     */
+    static List<Action> acting(Test test, Collection<LsEntry> chosen, Collection<LsEntry> read, MacCommands.FindAction how, String... utility) {
         if (chosen.isEmpty()) {
             return List.of();
         }
@@ -106,36 +133,65 @@ final class TreeFinds {
         }
         List<String> others = read.stream().filter(picked.holds()).map(LsEntry::path).filter(p -> !chosenPaths.contains(p)).distinct().toList();
         if (others.isEmpty()) {
-            return List.of(find(root, picked.words(), how, utility));
+            return List.of(new Action(test.words(), how.run(utility)));
         }
-        List<List<String>> exclusions = batches(others);
-        if (others.size() < chosenPaths.size() && exclusions.size() == 1) {
-            List<String> words = new ArrayList<>(picked.words());
+        if (others.size() < chosenPaths.size() && batches(others).size() == 1) {
+            List<String> words = new ArrayList<>(test.words());
             words.add("!");
             words.addAll(anyOf(others));
-            return List.of(find(root, words, how, utility));
+            return List.of(new Action(words, how.run(utility)));
         }
-        return byPaths(root, picked.words(), chosen.stream().map(LsEntry::path).distinct().toList(), how, utility);
+        return byPaths(test.words(), chosen.stream().map(LsEntry::path).distinct().toList(), how, utility);
     }
 
-    /** The finds that run {@code utility} on exactly the entries at {@code paths}, picked by their paths alone. */
-    static List<Command> actingOnPaths(String root, Collection<String> paths, MacCommands.FindAction how, String... utility) {
-        return byPaths(root, CHANGEABLE, paths.stream().distinct().toList(), how, utility);
+    /** The actions that run {@code utility} on exactly the entries at {@code paths}, picked by their paths alone. */
+    static List<Action> actingOnPaths(Collection<String> paths, MacCommands.FindAction how, String... utility) {
+        return byPaths(List.of(), paths.stream().distinct().toList(), how, utility);
     }
 
-    private static List<Command> byPaths(String root, List<String> test, List<String> paths, MacCommands.FindAction how, String... utility) {
-        List<Command> finds = new ArrayList<>();
+    private static List<Action> byPaths(List<String> test, List<String> paths, MacCommands.FindAction how, String... utility) {
+        List<Action> actions = new ArrayList<>();
         for (List<String> batch : batches(paths)) {
             List<String> words = new ArrayList<>(test);
             words.addAll(anyOf(batch));
-            finds.add(find(root, words, how, utility));
+            actions.add(new Action(words, how.run(utility)));
+        }
+        return actions;
+    }
+
+    /**
+     * The finds that run {@code actions} over the tree at {@code root}, as many in one walk as argv
+     * holds: each walk costs a read of every directory, and their order does not matter. A find
+     * of one action reads {@code CHANGEABLE PICKS ACTION}; of several,
+     * {@code CHANGEABLE ( ! ( PICKS ) -o ACTION ) ...}, each clause true for every entry.
+     */
+    static List<Command> walks(String root, List<Action> actions) {
+        List<Command> finds = new ArrayList<>();
+        List<Action> walk = new ArrayList<>();
+        int bytes = 0;
+        for (Action action : actions) {
+            if (!walk.isEmpty() && bytes + action.bytes() > MAX_ARGV_BYTES) {
+                finds.add(find(root, walk));
+                walk = new ArrayList<>();
+                bytes = 0;
+            }
+            walk.add(action);
+            bytes += action.bytes();
+        }
+        if (!walk.isEmpty()) {
+            finds.add(find(root, walk));
         }
         return finds;
     }
 
-    private static Command find(String root, List<String> test, MacCommands.FindAction how, String... utility) {
-        List<String> expression = new ArrayList<>(test);
-        expression.addAll(how.run(utility));
+    private static Command find(String root, List<Action> walk) {
+        List<String> expression = new ArrayList<>(CHANGEABLE);
+        if (walk.size() == 1) {
+            expression.addAll(walk.get(0).picks());
+            expression.addAll(walk.get(0).runs());
+        } else {
+            walk.forEach(action -> expression.addAll(action.clause()));
+        }
         return MacCommands.findInTree(root, expression);
     }
 

@@ -25,7 +25,7 @@ class TreeFindsTest {
         List<LsEntry> chosen = List.of(read.get(1), read.get(2));
 
         assertEquals(List.of(SINGLE + " -type f '!' -perm -0060 -execdir /bin/chmod -h 0660 '{}' +"),
-                lines(TreeFinds.acting(WS, TreeFinds.Test.FILES_WITHOUT_GROUP_EDIT, chosen, read, MacCommands.FindAction.IN_EACH_DIRECTORY,
+                lines(finds(TreeFinds.Test.FILES_WITHOUT_GROUP_EDIT, chosen, read,
                         "/bin/chmod", "-h", "0660")));
     }
 
@@ -36,8 +36,8 @@ class TreeFindsTest {
         read.add(file(WS + "/odd*name", 0600));
 
         assertEquals(List.of(SINGLE + " -type f '!' -perm -0060 '(' -path '" + WS + "/odd\\*name' ')' -execdir /bin/chmod -h 0660 '{}' +"),
-                lines(TreeFinds.acting(WS, TreeFinds.Test.FILES_WITHOUT_GROUP_EDIT, List.of(read.get(51)), read,
-                        MacCommands.FindAction.IN_EACH_DIRECTORY, "/bin/chmod", "-h", "0660")),
+                lines(finds(TreeFinds.Test.FILES_WITHOUT_GROUP_EDIT, List.of(read.get(51)), read,
+                        "/bin/chmod", "-h", "0660")),
                 "the glob characters of a name are escaped: the pattern matches that path only");
     }
 
@@ -48,7 +48,7 @@ class TreeFindsTest {
         List<LsEntry> chosen = List.copyOf(read.subList(1, 50));
 
         assertEquals(List.of(SINGLE + " -type f '!' -perm -0060 '!' '(' -path " + WS + "/f49 ')' -execdir /bin/chmod -h 0660 '{}' +"),
-                lines(TreeFinds.acting(WS, TreeFinds.Test.FILES_WITHOUT_GROUP_EDIT, chosen, read, MacCommands.FindAction.IN_EACH_DIRECTORY,
+                lines(finds(TreeFinds.Test.FILES_WITHOUT_GROUP_EDIT, chosen, read,
                         "/bin/chmod", "-h", "0660")));
     }
 
@@ -59,7 +59,7 @@ class TreeFindsTest {
         IntStream.range(0, 2_000).forEach(i -> read.add(file(deep + "/file-" + i, 0644)));
         List<LsEntry> chosen = read.stream().filter(e -> e.path().hashCode() % 2 == 0).toList();
 
-        List<Command> finds = TreeFinds.acting(WS, TreeFinds.Test.FILES, chosen, read, MacCommands.FindAction.IN_EACH_DIRECTORY,
+        List<Command> finds = finds(TreeFinds.Test.FILES, chosen, read,
                 "/bin/chmod", "-h", "0644");
 
         assertTrue(finds.size() > 1, "one find per argv-sized batch: " + finds.size());
@@ -73,8 +73,8 @@ class TreeFindsTest {
     void aChosenEntryTheTestWouldNotPickIsAnErrorNotASilentSkip() {
         List<LsEntry> read = List.of(file(WS + "/a", 0660));
 
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TreeFinds.acting(WS, TreeFinds.Test.FILES_WITHOUT_GROUP_EDIT,
-                read, read, MacCommands.FindAction.IN_EACH_DIRECTORY, "/bin/chmod", "-h", "0660"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> finds(TreeFinds.Test.FILES_WITHOUT_GROUP_EDIT,
+                read, read, "/bin/chmod", "-h", "0660"));
         assertTrue(e.getMessage().contains(WS + "/a"), e.getMessage());
     }
 
@@ -82,8 +82,40 @@ class TreeFindsTest {
     void aFileWithOtherNamesIsNeverPicked() {
         LsEntry linked = new LsEntry('-', 0644, 2, "alice", "staff", 0, WS + "/linked", Optional.empty(), List.of());
 
-        assertThrows(IllegalStateException.class, () -> TreeFinds.acting(WS, TreeFinds.Test.ANY, List.of(linked), List.of(linked),
+        assertThrows(IllegalStateException.class, () -> finds(TreeFinds.Test.ANY, List.of(linked), List.of(linked),
+                "/bin/chmod", "-h", "0660"));
+    }
+
+    @Test
+    void actionsWithoutOrderShareOneWalkEachClauseTrueForEveryEntry() {
+        List<LsEntry> read = List.of(dir(WS, 02770), file(WS + "/a", 0644));
+        List<TreeFinds.Action> actions = new ArrayList<>(TreeFinds.acting(TreeFinds.Test.FILES, List.of(read.get(1)), read,
                 MacCommands.FindAction.IN_EACH_DIRECTORY, "/bin/chmod", "-h", "0660"));
+        actions.addAll(TreeFinds.acting(TreeFinds.Test.ANY, read, read, MacCommands.FindAction.IN_EACH_DIRECTORY, "/usr/sbin/chown", "-h", "alice:staff"));
+
+        assertEquals(List.of(SINGLE + " '(' '!' '(' -type f ')' -o -execdir /bin/chmod -h 0660 '{}' + ')' -execdir /usr/sbin/chown -h alice:staff '{}' +"),
+                lines(TreeFinds.walks(WS, actions)), "an action that picks everything needs no clause");
+    }
+
+    @Test
+    void actionsBeyondOneArgvWalkSeveralTimes() {
+        List<LsEntry> read = new ArrayList<>();
+        String deep = WS + "/" + "d".repeat(200);
+        IntStream.range(0, 2_000).forEach(i -> read.add(file(deep + "/file-" + i, i % 2 == 0 ? 0644 : 0600)));
+        List<TreeFinds.Action> actions = new ArrayList<>();
+        for (int mode : List.of(0644, 0600)) {
+            List<LsEntry> chosen = read.stream().filter(e -> e.mode() == mode).toList();
+            actions.addAll(TreeFinds.acting(TreeFinds.Test.FILES, chosen, read, MacCommands.FindAction.IN_EACH_DIRECTORY, "/bin/chmod", "-h", "0640"));
+        }
+
+        List<Command> finds = TreeFinds.walks(WS, actions);
+
+        assertTrue(finds.size() > 1 && finds.size() <= actions.size(), finds.size() + " walks for " + actions.size() + " actions");
+        finds.forEach(f -> assertTrue(String.join(" ", f.argv()).length() < TreeFinds.MAX_ARGV_BYTES + 1_000, "fits argv"));
+    }
+
+    private static List<Command> finds(TreeFinds.Test test, List<LsEntry> chosen, List<LsEntry> read, String... utility) {
+        return TreeFinds.walks(WS, TreeFinds.acting(test, chosen, read, MacCommands.FindAction.IN_EACH_DIRECTORY, utility));
     }
 
     private static List<String> lines(List<Command> commands) {

@@ -154,12 +154,13 @@ class WorkspaceTest {
         assertEquals(List.of(
                 "/usr/bin/sudo -n -- /usr/sbin/chown -h meeseeks:collabo " + WS,
                 find + " '!' -group collabo -exec /usr/sbin/chown -h :collabo '{}' +",
-                find + " -type d '!' -perm -0070 '!' '(' -path " + WS + " ')' -exec /bin/chmod -h 2770 '{}' +",
-                find + " -type f '!' -perm -0060 '!' '(' " + executable.trim() + " ')' -exec /bin/chmod -h 0660 '{}' +",
-                find + " -type f '!' -perm -0060" + executable + " -exec /bin/chmod -h 0770 '{}' +",
-                find + " -type d -exec /bin/chmod -h +a '" + DIRECTORY_ENTRY + "' '{}' +",
-                find + " -type d -exec /bin/chmod -h +a '" + FILE_ENTRY + "' '{}' +"),
-                rootWrites(coop.writesSince(mark)), "tests alone pick the entries; the workspace directory itself has its mode set by the agent");
+                find + clause("-type d '!' -perm -0070 '!' '(' -path " + WS + " ')'", "-exec /bin/chmod -h 2770")
+                        + clause("-type f '!' -perm -0060 '!' '(' " + executable.trim() + " ')'", "-exec /bin/chmod -h 0660")
+                        + clause("-type f '!' -perm -0060" + executable, "-exec /bin/chmod -h 0770")
+                        + clause("-type d", "-exec /bin/chmod -h +a '" + DIRECTORY_ENTRY + "'")
+                        + clause("-type d", "-exec /bin/chmod -h +a '" + FILE_ENTRY + "'")),
+                rootWrites(coop.writesSince(mark)), "tests alone pick the entries, modes and entries in one walk; the workspace directory itself"
+                        + " has its mode set by the agent");
 
         coop.mac.writeFile(WS + "/tools/by-root.txt", "root", "wheel", 0644, "made with sudo\n");
         coop.mac.writeFile(WS + "/tools/moved.txt", HUMAN, "staff", 0644, "moved in from elsewhere, with its group\n");
@@ -172,6 +173,11 @@ class WorkspaceTest {
                 rootWrites(coop.writesSince(mark)));
         assertEquals("meeseeks:collabo 0660", describe(WS + "/tools/by-root.txt"));
         assertEquals("alice:collabo 0660", describe(WS + "/tools/moved.txt"));
+    }
+
+    /** One action of a find that walks once for several: true for every entry, running {@code action} on those {@code picks} picks. */
+    static String clause(String picks, String action) {
+        return " '(' '!' '(' " + picks + " ')' -o " + action + " '{}' + ')'";
     }
 
     /** The writes among {@code writes} that name the workspace or a path in it and run with root's rights, as shell lines. */
@@ -248,15 +254,15 @@ class WorkspaceTest {
                 find + " -type d -execdir /bin/chmod -h '-a#' 1 '{}' +",
                 find + " -type d -execdir /bin/chmod -h '-a#' 0 '{}' +",
                 find + " -execdir /usr/sbin/chown -h alice:staff '{}' +",
-                find + " '(' -path " + WS + " -o -path " + WS + "/build.sh -o -path " + WS + "/tools -o -path " + WS + "/tools/nested ')'"
-                        + " -execdir /bin/chmod -h 0755 '{}' +",
-                find + " -type f '(' -path " + WS + "/.env ')' -execdir /bin/chmod -h 0600 '{}' +",
-                find + " -type f '(' -path " + WS + "/README.md -o -path " + WS + "/tools/nested/deep/data.csv ')' -execdir /bin/chmod -h 0644 '{}' +",
-                find + " -type f '(' -path " + WS + "/tools/deploy ')' -execdir /bin/chmod -h 0700 '{}' +",
-                find + " -type d '(' -path " + WS + "/tools/nested/deep ')' -execdir /bin/chmod -h 0750 '{}' +",
-                find + " -type d '(' -path " + WS + "/tools/shared ')' -execdir /bin/chmod -h 2770 '{}' +"),
+                find + clause("'(' -path " + WS + " -o -path " + WS + "/build.sh -o -path " + WS + "/tools -o -path " + WS + "/tools/nested ')'",
+                        "-execdir /bin/chmod -h 0755")
+                        + clause("-type f '(' -path " + WS + "/.env ')'", "-execdir /bin/chmod -h 0600")
+                        + clause("-type f '(' -path " + WS + "/README.md -o -path " + WS + "/tools/nested/deep/data.csv ')'", "-execdir /bin/chmod -h 0644")
+                        + clause("-type f '(' -path " + WS + "/tools/deploy ')'", "-execdir /bin/chmod -h 0700")
+                        + clause("-type d '(' -path " + WS + "/tools/nested/deep ')'", "-execdir /bin/chmod -h 0750")
+                        + clause("-type d '(' -path " + WS + "/tools/shared ')'", "-execdir /bin/chmod -h 2770")),
                 treeWrites, "each entry loses its highest index first; every entry apply may change was alice's, so one test gives them all back;"
-                        + " owners before modes, since a chown clears setgid (tools/shared's 2770)");
+                        + " owners before modes, since a chown clears setgid (tools/shared's 2770); the modes in one walk");
     }
 
     @Test
