@@ -55,9 +55,13 @@ final class Journal {
             return Optional.ofNullable(fields.get(key));
         }
 
-        /** Entries with the same kind and fields describe the same change. */
+        /**
+         * Entries with the same kind, fields and items describe the same change. Items count: a
+         * later apply that repairs the same workspace records other entries' old values, which
+         * undo needs as much as the first apply's.
+         */
         boolean sameChangeAs(Entry other) {
-            return kind.equals(other.kind) && fields.equals(other.fields);
+            return kind.equals(other.kind) && fields.equals(other.fields) && items.equals(other.items);
         }
     }
 

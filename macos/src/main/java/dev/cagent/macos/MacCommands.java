@@ -268,10 +268,13 @@ final class MacCommands {
 
     /**
      * A {@code -path} pattern that matches exactly {@code path}: find matches it with
-     * {@code fnmatch}, so {@code * ? [} and the backslash are escaped.
+     * {@code fnmatch}, so {@code * ? [} and the backslash are escaped. A blank at the end goes in
+     * a bracket expression ({@code [ ]}): an argument may not end with one (see {@link Command}).
      */
     static String exactPathPattern(String path) {
-        return path.replaceAll("([\\\\*?\\[])", "\\\\$1");
+        String escaped = path.replaceAll("([\\\\*?\\[])", "\\\\$1");
+        char last = escaped.isEmpty() ? 'x' : escaped.charAt(escaped.length() - 1);
+        return last < 128 && Character.isWhitespace(last) ? escaped.substring(0, escaped.length() - 1) + "[" + last + "]" : escaped;
     }
 
     /** How a find runs a utility on its matches; each form collects matches into as few runs as it can. */

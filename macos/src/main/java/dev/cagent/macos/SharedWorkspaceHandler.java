@@ -400,7 +400,12 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 case "deny" -> {
                     int index = Integer.parseInt(parts[1].substring(0, parts[1].indexOf(':')));
                     String text = AclEntry.Principal.group(group).text() + " deny " + parts[1].substring(parts[1].indexOf(':') + 1);
-                    denials.computeIfAbsent(index, k -> new LinkedHashMap<>()).computeIfAbsent(text, k -> new ArrayList<>()).add(current);
+                    // put back by hand since: adding it again would leave it twice
+                    boolean there = current.acl().stream().anyMatch(a -> !a.allow() && a.principal().equals(AclEntry.Principal.group(group))
+                            && a.toChmodText(current.isDirectory()).equals(text));
+                    if (!there) {
+                        denials.computeIfAbsent(index, k -> new LinkedHashMap<>()).computeIfAbsent(text, k -> new ArrayList<>()).add(current);
+                    }
                 }
                 case "acl" -> {
                     if (parts[1].contains("D")) {

@@ -230,7 +230,8 @@ final class FindExpression {
         /**
          * A {@code -path} pattern as BSD find matches it ({@code fnmatch} without flags): {@code *}
          * matches any text, slashes included, {@code ?} any one character, a backslash makes the
-         * next character literal. Bracket expressions are not simulated.
+         * next character literal, a bracket expression of plain characters ({@code [ ]}) matches
+         * one of them; ranges and negation are not simulated.
          */
         private static Pattern pathPattern(String glob) {
             StringBuilder regex = new StringBuilder();
@@ -239,7 +240,15 @@ final class FindExpression {
                 switch (c) {
                     case '*' -> regex.append(".*");
                     case '?' -> regex.append('.');
-                    case '[' -> throw new Unsupported("find: -path with a bracket expression");
+                    case '[' -> {
+                        int end = glob.indexOf(']', i + 2);
+                        String set = end < 0 ? "" : glob.substring(i + 1, end);
+                        if (set.isEmpty() || set.startsWith("!") || set.startsWith("^") || set.contains("-") || set.contains("\\") || set.contains("[")) {
+                            throw new Unsupported("find: -path with a bracket expression other than a set of plain characters");
+                        }
+                        regex.append('[').append(Pattern.quote(set)).append(']');
+                        i = end;
+                    }
                     case '\\' -> regex.append(Pattern.quote(String.valueOf(i + 1 < glob.length() ? glob.charAt(++i) : '\\')));
                     default -> regex.append(Pattern.quote(String.valueOf(c)));
                 }
