@@ -277,12 +277,13 @@ final class MacCommands {
         return last < 128 && Character.isWhitespace(last) ? escaped.substring(0, escaped.length() - 1) + "[" + last + "]" : escaped;
     }
 
-    /** How a find runs a utility on its matches; each form collects matches into as few runs as it can. */
+    /** How a find runs a utility on its matches. */
     enum FindAction {
         /**
-         * {@code -execdir}: inside each match's own directory, with {@code ./NAME} operands, so no
-         * path through a directory the agent could swap meanwhile is resolved. One process per
-         * directory holding matches.
+         * {@code -execdir}: inside each match's own directory, on its bare name, so no path
+         * through a directory the agent could swap meanwhile is resolved. One process per match:
+         * BSD find gives {@code -execdir ... {} +} one operand at a time, never to mix directories.
+         * Never on the starting point, whose bare name it would run where find was started.
          */
         IN_EACH_DIRECTORY("-execdir"),
         /**

@@ -241,7 +241,7 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
          * directory itself is named by its path: root gives it to the agent with {@code -h}, and
          * the agent, who may then change it anyway, sets its mode. On the apply that creates the
          * agent's account no process of the agent's can exist, so the finds act on full paths in
-         * batches, far fewer processes than one per directory.
+         * batches, far fewer processes than one per entry.
          */
         List<Op> writes(SharedWorkspace ws, Set<String> keepers, boolean agentNotCreatedYet) {
             MacCommands.FindAction exec = agentNotCreatedYet ? MacCommands.FindAction.IN_BATCHES : MacCommands.FindAction.IN_EACH_DIRECTORY;
@@ -250,13 +250,13 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 writes.add(Op.root(MacCommands.chown(ws.owner(), ws.group(), List.of(root))));
             }
             if (!outsiders.isEmpty()) {
-                List<String> expression = new ArrayList<>(TreeFinds.CHANGEABLE);
+                List<String> expression = new ArrayList<>(TreeFinds.BELOW_AND_CHANGEABLE);
                 keepers.forEach(k -> expression.addAll(List.of("!", "-user", k)));
                 expression.addAll(exec.run(MacCommands.CHOWN, "-h", ws.owner() + ":" + ws.group()));
                 writes.add(Op.root(MacCommands.findInTree(root, expression)));
             }
             if (!otherGroup.isEmpty()) {
-                List<String> expression = new ArrayList<>(TreeFinds.CHANGEABLE);
+                List<String> expression = new ArrayList<>(TreeFinds.BELOW_AND_CHANGEABLE);
                 expression.addAll(List.of("!", "-group", ws.group()));
                 expression.addAll(exec.run(MacCommands.CHOWN, "-h", ":" + ws.group()));
                 writes.add(Op.root(MacCommands.findInTree(root, expression)));
@@ -266,22 +266,22 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
             // each entry's deny entries from the highest index down, so that each index read still names its entry
             Map<Integer, List<LsEntry>> byIndex = new TreeMap<>(Comparator.reverseOrder());
             denials.forEach((e, denying) -> denying.forEach(d -> byIndex.computeIfAbsent(d.index(), k -> new ArrayList<>()).add(e)));
-            byIndex.forEach((index, entries) -> asRoot(writes, root, TreeFinds.actingOnPaths(entries.stream().map(LsEntry::path).toList(), exec,
+            byIndex.forEach((index, entries) -> asRoot(writes, root, TreeFinds.actingOnPaths(root, entries.stream().map(LsEntry::path).toList(), exec,
                     MacCommands.CHMOD, "-h", "-a#", Integer.toString(index))));
             // modes and the inheritable entries, in any order, so in one walk; the probe read every entry each test passes
             List<TreeFinds.Action> shared = new ArrayList<>();
             List<LsEntry> directories = modes.keySet().stream().filter(e -> e.isDirectory() && !e.path().equals(root)).toList();
-            shared.addAll(TreeFinds.acting(TreeFinds.Test.DIRECTORIES_WITHOUT_GROUP_USE, directories, read, exec,
+            shared.addAll(TreeFinds.acting(root, TreeFinds.Test.DIRECTORIES_WITHOUT_GROUP_USE, directories, read, exec,
                     MacCommands.CHMOD, "-h", Modes.octal(ws.directoryMode())));
             List<LsEntry> files = modes.keySet().stream().filter(e -> !e.isDirectory()).toList();
             TreeFinds.Test editable = TreeFinds.Test.FILES_WITHOUT_GROUP_EDIT;
-            shared.addAll(TreeFinds.acting(editable.and(TreeFinds.Test.EXECUTABLE.negate()), files.stream().filter(e -> !Modes.anyExecute(e.mode())).toList(),
+            shared.addAll(TreeFinds.acting(root, editable.and(TreeFinds.Test.EXECUTABLE.negate()), files.stream().filter(e -> !Modes.anyExecute(e.mode())).toList(),
                     read, exec, MacCommands.CHMOD, "-h", Modes.octal(ws.fileMode())));
-            shared.addAll(TreeFinds.acting(editable.and(TreeFinds.Test.EXECUTABLE), files.stream().filter(e -> Modes.anyExecute(e.mode())).toList(),
+            shared.addAll(TreeFinds.acting(root, editable.and(TreeFinds.Test.EXECUTABLE), files.stream().filter(e -> Modes.anyExecute(e.mode())).toList(),
                     read, exec, MacCommands.CHMOD, "-h", Modes.octal(ws.executableFileMode())));
-            shared.addAll(TreeFinds.acting(TreeFinds.Test.DIRECTORIES, withoutDirectoryEntry, read, exec,
+            shared.addAll(TreeFinds.acting(root, TreeFinds.Test.DIRECTORIES, withoutDirectoryEntry, read, exec,
                     MacCommands.CHMOD, "-h", "+a", directoryEntry(ws.group()).toChmodText(true)));
-            shared.addAll(TreeFinds.acting(TreeFinds.Test.DIRECTORIES, withoutFileEntry, read, exec,
+            shared.addAll(TreeFinds.acting(root, TreeFinds.Test.DIRECTORIES, withoutFileEntry, read, exec,
                     MacCommands.CHMOD, "-h", "+a", fileEntry(ws.group()).toChmodText(true)));
             asRoot(writes, root, shared);
             return writes;
@@ -429,16 +429,16 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         // owners before modes, since a change of owner clears setuid and setgid; old deny entries back at
         // their old indexes, lowest first. What has no order among itself shares a walk.
         List<Op> writes = new ArrayList<>();
-        removals.forEach((index, entries) -> asRoot(writes, path, restore(entries, now, MacCommands.CHMOD, "-h", "-a#", Integer.toString(index))));
+        removals.forEach((index, entries) -> asRoot(writes, path, restore(path, entries, now, MacCommands.CHMOD, "-h", "-a#", Integer.toString(index))));
         List<TreeFinds.Action> ownersBack = new ArrayList<>();
-        owners.forEach((owner, entries) -> ownersBack.addAll(restore(entries, now, MacCommands.CHOWN, "-h", owner)));
+        owners.forEach((owner, entries) -> ownersBack.addAll(restore(path, entries, now, MacCommands.CHOWN, "-h", owner)));
         asRoot(writes, path, ownersBack);
         List<TreeFinds.Action> modesBack = new ArrayList<>();
-        modes.forEach((mode, entries) -> modesBack.addAll(restore(entries, now, MacCommands.CHMOD, "-h", mode)));
+        modes.forEach((mode, entries) -> modesBack.addAll(restore(path, entries, now, MacCommands.CHMOD, "-h", mode)));
         asRoot(writes, path, modesBack);
         denials.forEach((index, byText) -> {
             List<TreeFinds.Action> denialsBack = new ArrayList<>();
-            byText.forEach((text, entries) -> denialsBack.addAll(restore(entries, now, MacCommands.CHMOD, "-h", "+a#", Integer.toString(index), text)));
+            byText.forEach((text, entries) -> denialsBack.addAll(restore(path, entries, now, MacCommands.CHMOD, "-h", "+a#", Integer.toString(index), text)));
             asRoot(writes, path, denialsBack);
         });
         return UndoAction.run("restored owners, modes and ACLs of " + entry.items().size() + " workspace entries in " + path, writes);
@@ -449,8 +449,8 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
      * ({@link TreeFinds}): a directory on the way swapped for a link since undo read the tree is
      * simply not walked into, where a command by path would follow it anywhere.
      */
-    private static List<TreeFinds.Action> restore(List<LsEntry> entries, Map<String, LsEntry> now, String... utility) {
-        return TreeFinds.acting(TreeFinds.Test.typeOf(entries), entries, now.values(), MacCommands.FindAction.IN_EACH_DIRECTORY, utility);
+    private static List<TreeFinds.Action> restore(String workspace, List<LsEntry> entries, Map<String, LsEntry> now, String... utility) {
+        return TreeFinds.acting(workspace, TreeFinds.Test.typeOf(entries), entries, now.values(), MacCommands.FindAction.IN_EACH_DIRECTORY, utility);
     }
 
     /** Root's finds over the tree at {@code root} for {@code actions}, as few walks as argv allows. */

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * lead anywhere by the time a utility resolves it, and a chmod by path, even with its owner's
  * rights, then lands on that owner's files elsewhere. A find never follows a link, walks only
  * what it has opened, and with {@code -execdir} the utility runs inside each entry's own
- * directory on {@code ./NAME}; the utilities here take {@code -h}, so an entry swapped for a link
+ * directory on its bare name; the utilities here take {@code -h}, so an entry swapped for a link
  * at the last moment has the link itself changed. Some entries are never picked ({@link #CHANGEABLE}).
  *
  * <p>How a find picks exactly the entries decided: by a test (type, mode bits) when, among the
@@ -39,6 +39,9 @@ final class TreeFinds {
      * run the agent's code with its owner's rights once undo gave it back its owner and mode.
      */
     static final List<String> CHANGEABLE = List.of("!", "-type", "l", "(", "-type", "d", "-o", "-links", "1", "!", "-perm", "-4000", "!", "-perm", "-2000", ")");
+
+    /** The words every find here starts with: what it may change, below the starting point ({@link Action}). */
+    static final List<String> BELOW_AND_CHANGEABLE = concat(List.of("-mindepth", "1"), CHANGEABLE);
 
     private TreeFinds() {
     }
@@ -88,14 +91,27 @@ final class TreeFinds {
     }
 
     /**
-     * One utility run by a find on the entries its words pick (besides {@link #CHANGEABLE}).
-     * Actions whose order does not matter share one walk of the tree ({@link #walks}).
+     * One utility run by a find on the entries its words pick (besides {@link #CHANGEABLE}), or,
+     * with {@code picks} null, on the starting point itself, by its path: BSD find gives
+     * {@code -execdir} the bare name of a starting point and runs it in the directory find was
+     * started in, so the finds never pick it ({@code -mindepth 1}). Its own name is the one step
+     * of its path the agent may replace (its home holds the default workspace), and the utilities
+     * take {@code -h}. Actions whose order does not matter share one walk ({@link #walks}).
      */
-    record Action(List<String> picks, List<String> runs) {
+    record Action(List<String> picks, List<String> runs, List<String> utility) {
 
         Action {
-            picks = List.copyOf(picks);
+            picks = picks == null ? null : List.copyOf(picks);
             runs = List.copyOf(runs);
+            utility = List.copyOf(utility);
+        }
+
+        static Action below(List<String> picks, MacCommands.FindAction how, String... utility) {
+            return new Action(picks, how.run(utility), List.of(utility));
+        }
+
+        static Action onStartingPoint(String... utility) {
+            return new Action(null, List.of(), List.of(utility));
         }
 
         /** This action as one clause of a shared walk: true for every entry, running the utility on those it picks. */
@@ -121,7 +137,18 @@ final class TreeFinds {
      * of which pass {@code test}. {@code read} must hold every entry of the tree that passes
      * {@code test}, as read: the entries it would pick beyond the chosen ones are counted there.
      */
-    static List<Action> acting(Test test, Collection<LsEntry> chosen, Collection<LsEntry> read, MacCommands.FindAction how, String... utility) {
+    static List<Action> acting(String root, Test test, Collection<LsEntry> chosen, Collection<LsEntry> read, MacCommands.FindAction how,
+                               String... utility) {
+        List<Action> actions = new ArrayList<>();
+        if (chosen.stream().anyMatch(e -> e.path().equals(root))) {
+            actions.add(Action.onStartingPoint(utility));
+        }
+        actions.addAll(below(test, chosen.stream().filter(e -> !e.path().equals(root)).toList(),
+                read.stream().filter(e -> !e.path().equals(root)).toList(), how, utility));
+        return actions;
+    }
+
+    private static List<Action> below(Test test, Collection<LsEntry> chosen, Collection<LsEntry> read, MacCommands.FindAction how, String... utility) {
         if (chosen.isEmpty()) {
             return List.of();
         }
@@ -133,20 +160,25 @@ final class TreeFinds {
         }
         List<String> others = read.stream().filter(picked.holds()).map(LsEntry::path).filter(p -> !chosenPaths.contains(p)).distinct().toList();
         if (others.isEmpty()) {
-            return List.of(new Action(test.words(), how.run(utility)));
+            return List.of(Action.below(test.words(), how, utility));
         }
         if (others.size() < chosenPaths.size() && batches(others).size() == 1) {
             List<String> words = new ArrayList<>(test.words());
             words.add("!");
             words.addAll(anyOf(others));
-            return List.of(new Action(words, how.run(utility)));
+            return List.of(Action.below(words, how, utility));
         }
         return byPaths(test.words(), chosen.stream().map(LsEntry::path).distinct().toList(), how, utility);
     }
 
     /** The actions that run {@code utility} on exactly the entries at {@code paths}, picked by their paths alone. */
-    static List<Action> actingOnPaths(Collection<String> paths, MacCommands.FindAction how, String... utility) {
-        return byPaths(List.of(), paths.stream().distinct().toList(), how, utility);
+    static List<Action> actingOnPaths(String root, Collection<String> paths, MacCommands.FindAction how, String... utility) {
+        List<Action> actions = new ArrayList<>();
+        if (paths.contains(root)) {
+            actions.add(Action.onStartingPoint(utility));
+        }
+        actions.addAll(byPaths(List.of(), paths.stream().filter(p -> !p.equals(root)).distinct().toList(), how, utility));
+        return actions;
     }
 
     private static List<Action> byPaths(List<String> test, List<String> paths, MacCommands.FindAction how, String... utility) {
@@ -154,7 +186,7 @@ final class TreeFinds {
         for (List<String> batch : batches(paths)) {
             List<String> words = new ArrayList<>(test);
             words.addAll(anyOf(batch));
-            actions.add(new Action(words, how.run(utility)));
+            actions.add(Action.below(words, how, utility));
         }
         return actions;
     }
@@ -163,13 +195,19 @@ final class TreeFinds {
      * The finds that run {@code actions} over the tree at {@code root}, as many in one walk as argv
      * holds: each walk costs a read of every directory, and their order does not matter. A find
      * of one action reads {@code CHANGEABLE PICKS ACTION}; of several,
-     * {@code CHANGEABLE ( ! ( PICKS ) -o ACTION ) ...}, each clause true for every entry.
+     * {@code CHANGEABLE ( ! ( PICKS ) -o ACTION ) ...}, each clause true for every entry. What
+     * acts on the starting point itself runs first, by its path.
      */
     static List<Command> walks(String root, List<Action> actions) {
         List<Command> finds = new ArrayList<>();
+        actions.stream().filter(a -> a.picks() == null).forEach(a -> {
+            List<String> argv = new ArrayList<>(a.utility());
+            argv.add(root);
+            finds.add(Command.write(argv));
+        });
         List<Action> walk = new ArrayList<>();
         int bytes = 0;
-        for (Action action : actions) {
+        for (Action action : actions.stream().filter(a -> a.picks() != null).toList()) {
             if (!walk.isEmpty() && bytes + action.bytes() > MAX_ARGV_BYTES) {
                 finds.add(find(root, walk));
                 walk = new ArrayList<>();
@@ -185,7 +223,7 @@ final class TreeFinds {
     }
 
     private static Command find(String root, List<Action> walk) {
-        List<String> expression = new ArrayList<>(CHANGEABLE);
+        List<String> expression = new ArrayList<>(BELOW_AND_CHANGEABLE);
         if (walk.size() == 1) {
             expression.addAll(walk.get(0).picks());
             expression.addAll(walk.get(0).runs());
@@ -193,6 +231,12 @@ final class TreeFinds {
             walk.forEach(action -> expression.addAll(action.clause()));
         }
         return MacCommands.findInTree(root, expression);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> both = new ArrayList<>(a);
+        both.addAll(b);
+        return List.copyOf(both);
     }
 
     /** {@code ( -path P1 -o -path P2 ... )}, each pattern matching exactly its path. */

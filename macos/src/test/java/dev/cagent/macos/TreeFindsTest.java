@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TreeFindsTest {
 
     static final String WS = "/Users/Shared/project";
-    static final String SINGLE = "/usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')'";
+    static final String SINGLE = "/usr/bin/find -x " + WS + " -mindepth 1 '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')'";
 
     @Test
     void aTestThatPicksExactlyTheChosenEntriesStandsAlone() {
@@ -89,12 +89,13 @@ class TreeFindsTest {
     @Test
     void actionsWithoutOrderShareOneWalkEachClauseTrueForEveryEntry() {
         List<LsEntry> read = List.of(dir(WS, 02770), file(WS + "/a", 0644));
-        List<TreeFinds.Action> actions = new ArrayList<>(TreeFinds.acting(TreeFinds.Test.FILES, List.of(read.get(1)), read,
+        List<TreeFinds.Action> actions = new ArrayList<>(TreeFinds.acting(WS, TreeFinds.Test.FILES, List.of(read.get(1)), read,
                 MacCommands.FindAction.IN_EACH_DIRECTORY, "/bin/chmod", "-h", "0660"));
-        actions.addAll(TreeFinds.acting(TreeFinds.Test.ANY, read, read, MacCommands.FindAction.IN_EACH_DIRECTORY, "/usr/sbin/chown", "-h", "alice:staff"));
+        actions.addAll(TreeFinds.acting(WS, TreeFinds.Test.ANY, read, read, MacCommands.FindAction.IN_EACH_DIRECTORY, "/usr/sbin/chown", "-h", "alice:staff"));
 
-        assertEquals(List.of(SINGLE + " '(' '!' '(' -type f ')' -o -execdir /bin/chmod -h 0660 '{}' + ')' -execdir /usr/sbin/chown -h alice:staff '{}' +"),
-                lines(TreeFinds.walks(WS, actions)), "an action that picks everything needs no clause");
+        assertEquals(List.of("/usr/sbin/chown -h alice:staff " + WS,
+                        SINGLE + " '(' '!' '(' -type f ')' -o -execdir /bin/chmod -h 0660 '{}' + ')' -execdir /usr/sbin/chown -h alice:staff '{}' +"),
+                lines(TreeFinds.walks(WS, actions)), "an action that picks everything needs no clause; the starting point goes by its path, first");
     }
 
     @Test
@@ -105,7 +106,7 @@ class TreeFindsTest {
         List<TreeFinds.Action> actions = new ArrayList<>();
         for (int mode : List.of(0644, 0600)) {
             List<LsEntry> chosen = read.stream().filter(e -> e.mode() == mode).toList();
-            actions.addAll(TreeFinds.acting(TreeFinds.Test.FILES, chosen, read, MacCommands.FindAction.IN_EACH_DIRECTORY, "/bin/chmod", "-h", "0640"));
+            actions.addAll(TreeFinds.acting(WS, TreeFinds.Test.FILES, chosen, read, MacCommands.FindAction.IN_EACH_DIRECTORY, "/bin/chmod", "-h", "0640"));
         }
 
         List<Command> finds = TreeFinds.walks(WS, actions);
@@ -115,7 +116,7 @@ class TreeFindsTest {
     }
 
     private static List<Command> finds(TreeFinds.Test test, List<LsEntry> chosen, List<LsEntry> read, String... utility) {
-        return TreeFinds.walks(WS, TreeFinds.acting(test, chosen, read, MacCommands.FindAction.IN_EACH_DIRECTORY, utility));
+        return TreeFinds.walks(WS, TreeFinds.acting(WS, test, chosen, read, MacCommands.FindAction.IN_EACH_DIRECTORY, utility));
     }
 
     private static List<String> lines(List<Command> commands) {

@@ -148,19 +148,21 @@ class WorkspaceTest {
     void theApplyThatCreatesTheAgentChangesTheTreeInBatchesAndLaterAppliesInsideEachDirectory() {
         int mark = coop.mac.recorded().size();
         coop.apply(plan);
-        String single = " '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')'";
+        String single = " -mindepth 1 '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')'";
         String find = "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + single;
         String executable = " '(' -perm -0100 -o -perm -0010 -o -perm -0001 ')'";
         assertEquals(List.of(
                 "/usr/bin/sudo -n -- /usr/sbin/chown -h meeseeks:collabo " + WS,
                 find + " '!' -group collabo -exec /usr/sbin/chown -h :collabo '{}' +",
-                find + clause("-type d '!' -perm -0070 '!' '(' -path " + WS + " ')'", "-exec /bin/chmod -h 2770")
+                "/usr/bin/sudo -n -- /bin/chmod -h +a '" + DIRECTORY_ENTRY + "' " + WS,
+                "/usr/bin/sudo -n -- /bin/chmod -h +a '" + FILE_ENTRY + "' " + WS,
+                find + clause("-type d '!' -perm -0070", "-exec /bin/chmod -h 2770")
                         + clause("-type f '!' -perm -0060 '!' '(' " + executable.trim() + " ')'", "-exec /bin/chmod -h 0660")
                         + clause("-type f '!' -perm -0060" + executable, "-exec /bin/chmod -h 0770")
                         + clause("-type d", "-exec /bin/chmod -h +a '" + DIRECTORY_ENTRY + "'")
                         + clause("-type d", "-exec /bin/chmod -h +a '" + FILE_ENTRY + "'")),
                 rootWrites(coop.writesSince(mark)), "tests alone pick the entries, modes and entries in one walk; the workspace directory itself"
-                        + " has its mode set by the agent");
+                        + " is named by its path (the agent sets its mode)");
 
         coop.mac.writeFile(WS + "/tools/by-root.txt", "root", "wheel", 0644, "made with sudo\n");
         coop.mac.writeFile(WS + "/tools/moved.txt", HUMAN, "staff", 0644, "moved in from elsewhere, with its group\n");
@@ -249,19 +251,25 @@ class WorkspaceTest {
         int mark = coop.mac.recorded().size();
         coop.undo();
         List<String> treeWrites = coop.writesSince(mark).stream().map(RecordedCommand::toString).filter(c -> c.contains(WS)).toList();
-        String find = "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')'";
+        String find = "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " -mindepth 1 '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')'";
+        String byPath = "/usr/bin/sudo -n -- ";
         assertEquals(List.of(
+                byPath + "/bin/chmod -h '-a#' 1 " + WS,
                 find + " -type d -execdir /bin/chmod -h '-a#' 1 '{}' +",
+                byPath + "/bin/chmod -h '-a#' 0 " + WS,
                 find + " -type d -execdir /bin/chmod -h '-a#' 0 '{}' +",
+                byPath + "/usr/sbin/chown -h alice:staff " + WS,
                 find + " -execdir /usr/sbin/chown -h alice:staff '{}' +",
-                find + clause("'(' -path " + WS + " -o -path " + WS + "/build.sh -o -path " + WS + "/tools -o -path " + WS + "/tools/nested ')'",
+                byPath + "/bin/chmod -h 0755 " + WS,
+                find + clause("'(' -path " + WS + "/build.sh -o -path " + WS + "/tools -o -path " + WS + "/tools/nested ')'",
                         "-execdir /bin/chmod -h 0755")
                         + clause("-type f '(' -path " + WS + "/.env ')'", "-execdir /bin/chmod -h 0600")
                         + clause("-type f '(' -path " + WS + "/README.md -o -path " + WS + "/tools/nested/deep/data.csv ')'", "-execdir /bin/chmod -h 0644")
                         + clause("-type f '(' -path " + WS + "/tools/deploy ')'", "-execdir /bin/chmod -h 0700")
                         + clause("-type d '(' -path " + WS + "/tools/nested/deep ')'", "-execdir /bin/chmod -h 0750")
                         + clause("-type d '(' -path " + WS + "/tools/shared ')'", "-execdir /bin/chmod -h 2770")),
-                treeWrites, "each entry loses its highest index first; every entry apply may change was alice's, so one test gives them all back;"
+                treeWrites, "each entry loses its highest index first; the workspace directory by its path, the rest by finds that never pick it;"
+                        + " every entry apply may change was alice's, so one test gives them all back;"
                         + " owners before modes, since a chown clears setgid (tools/shared's 2770); the modes in one walk");
     }
 

@@ -184,10 +184,10 @@ final class FileCommands {
 
     /**
      * BSD {@code find [-x] [-P] DIR EXPRESSION}: a pre-order walk that never follows symbolic
-     * links, with the primaries {@code -type}, {@code -user}, {@code -group}, {@code -links [+-]N}, {@code -perm [-]MODE},
+     * links, with the primaries {@code -mindepth N}, {@code -type}, {@code -user}, {@code -group}, {@code -links [+-]N}, {@code -perm [-]MODE},
      * {@code -print}, {@code -exec UTILITY ... {} +} (one run with every match) and
-     * {@code -execdir UTILITY ... {} +} (one run per directory, from inside it, with {@code ./NAME}
-     * operands), combined with {@code !}, {@code (} {@code )}, {@code -o} and implicit and.
+     * {@code -execdir UTILITY ... {} +} (one run per match, from inside its directory, with its bare
+     * name; never on the starting point), combined with {@code !}, {@code (} {@code )}, {@code -o} and implicit and.
      */
     Outcome find(Proc process, List<String> argv) {
         int i = 1;
@@ -204,8 +204,8 @@ final class FileCommands {
             return Outcome.fail(1, error("find", start, lookup.missing()) + "\n");
         }
         Outcome.Builder result = new Outcome.Builder();
-        walk(process, start, lookup.node(), expression, result);
-        expression.runActions((command, directory) -> {
+        walk(process, start, lookup.node(), 0, expression, result);
+        expression.runActions(start, (command, directory) -> {
             Proc inside = directory == null ? process : new Proc(process.user(), process.uid(), process.env(), directory, "", process.umask());
             Outcome outcome = machine.exec(inside, command);
             result.out(outcome.out());
@@ -219,8 +219,8 @@ final class FileCommands {
         return result.build();
     }
 
-    private void walk(Proc process, String path, Node node, FindExpression expression, Outcome.Builder result) {
-        expression.evaluate(path, node);
+    private void walk(Proc process, String path, Node node, int depth, FindExpression expression, Outcome.Builder result) {
+        expression.evaluate(path, node, depth);
         if (!node.isDirectory()) {
             return;
         }
@@ -229,7 +229,7 @@ final class FileCommands {
             return;
         }
         for (Map.Entry<String, Node> child : new ArrayList<>(node.children.entrySet())) {
-            walk(process, (path.endsWith("/") ? path : path + "/") + child.getKey(), child.getValue(), expression, result);
+            walk(process, (path.endsWith("/") ? path : path + "/") + child.getKey(), child.getValue(), depth + 1, expression, result);
         }
     }
 

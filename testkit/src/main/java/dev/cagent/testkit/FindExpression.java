@@ -1,9 +1,7 @@
 package dev.cagent.testkit;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -31,15 +29,20 @@ final class FindExpression {
 
     private final Predicate<Candidate> test;
     private final List<Action> actions;
+    /** {@code -mindepth N}: entries above level N (the starting point is level 0) are walked but not evaluated. */
+    private final int minDepth;
 
-    private FindExpression(Predicate<Candidate> test, List<Action> actions) {
+    private FindExpression(Predicate<Candidate> test, List<Action> actions, int minDepth) {
         this.test = test;
         this.actions = actions;
+        this.minDepth = minDepth;
     }
 
-    /** Evaluates the expression for one entry; the actions it reaches remember the path. */
-    void evaluate(String path, Node node) {
-        test.test(new Candidate(path, node));
+    /** Evaluates the expression for one entry at {@code depth} below the starting point; the actions it reaches remember the path. */
+    void evaluate(String path, Node node, int depth) {
+        if (depth >= minDepth) {
+            test.test(new Candidate(path, node));
+        }
     }
 
     static FindExpression parse(List<String> words, DirectoryServices directory) {
@@ -59,14 +62,18 @@ final class FindExpression {
                 return true;
             };
         }
-        return new FindExpression(test, parser.actions);
+        return new FindExpression(test, parser.actions, parser.minDepth);
     }
 
     /**
      * Runs the collected actions: {@code -print} prints, {@code -exec} runs once with every
-     * matched path, {@code -execdir} once per directory with {@code ./NAME} operands.
+     * matched path, {@code -execdir} once per match, inside its directory, with its bare name as
+     * the operand. That is BSD find's way: it gives {@code -execdir ... {} +} one operand at a
+     * time so as never to mix directories, and passes {@code strrchr(path, '/') + 1}. On a
+     * starting point it would run that name in the directory find was started in, which a fake
+     * cannot know: refused, loudly.
      */
-    void runActions(Runner runner, Outcome.Builder result) {
+    void runActions(String start, Runner runner, Outcome.Builder result) {
         for (Action action : actions) {
             if (action.utility() == null) {
                 action.matched().forEach(p -> result.out(p + "\n"));
@@ -79,13 +86,14 @@ final class FindExpression {
                 runner.run(withOperands(action.utility(), action.matched()), null);
                 continue;
             }
-            Map<String, List<String>> byDirectory = new LinkedHashMap<>();
             for (String path : action.matched()) {
+                if (path.equals(start)) {
+                    throw new Unsupported("find: -execdir on the starting point " + start
+                            + " (BSD find passes its bare name, run in the directory find was started in)");
+                }
                 int slash = path.lastIndexOf('/');
-                String dir = slash <= 0 ? "/" : path.substring(0, slash);
-                byDirectory.computeIfAbsent(dir, d -> new ArrayList<>()).add("./" + path.substring(slash + 1));
+                runner.run(withOperands(action.utility(), List.of(path.substring(slash + 1))), slash <= 0 ? "/" : path.substring(0, slash));
             }
-            byDirectory.forEach((dir, names) -> runner.run(withOperands(action.utility(), names), dir));
         }
     }
 
@@ -101,6 +109,7 @@ final class FindExpression {
         private final DirectoryServices directory;
         private final List<Action> actions = new ArrayList<>();
         private int position;
+        private int minDepth;
 
         Parser(List<String> words, DirectoryServices directory) {
             this.words = words;
@@ -188,6 +197,14 @@ final class FindExpression {
                     }
                     int bits = Integer.parseInt(octal, 8);
                     return all ? c -> (c.node().mode & bits) == bits : c -> (c.node().mode & 07777) == bits;
+                }
+                case "-mindepth" -> {
+                    String depth = next();
+                    if (!depth.matches("\\d+")) {
+                        throw new Unsupported("find: -mindepth " + depth);
+                    }
+                    minDepth = Integer.parseInt(depth);
+                    return c -> true;
                 }
                 case "-path" -> {
                     Pattern pattern = pathPattern(next());

@@ -101,9 +101,7 @@ final class OwnershipCommands {
             return Outcome.fail(1, "chmod: the -R and -h options may not be specified together.\n");
         }
         List<String> operands = argv.subList(operandsFrom, argv.size());
-        if (operands.stream().anyMatch(o -> o.startsWith("-"))) {
-            throw new Unsupported();
-        }
+        // getopt stops at the mode or owner: what follows is an operand, whatever it starts with (find -execdir passes bare names)
         return applyAll(process, "chmod", operands, recursive, noFollow, true, change);
     }
 
@@ -186,9 +184,7 @@ final class OwnershipCommands {
             return Outcome.fail(1, "chown: " + groupName + ": illegal group name\n");
         }
         List<String> operands = argv.subList(i + 1, argv.size());
-        if (operands.stream().anyMatch(o -> o.startsWith("-"))) {
-            throw new Unsupported();
-        }
+        // getopt stops at the mode or owner: what follows is an operand, whatever it starts with (find -execdir passes bare names)
         DirectoryServices.Identity identity = machine.directory.identity(process.user(), process.uid());
         Change change = (path, node) -> {
             int newUid = uid.orElse(node.uid);

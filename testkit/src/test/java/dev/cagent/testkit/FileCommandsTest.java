@@ -193,17 +193,33 @@ class FileCommandsTest {
     }
 
     @Test
-    void findExecdirRunsTheUtilityInsideEachDirectoryWithDotSlashNames() {
+    void findExecdirRunsTheUtilityInsideEachMatchsDirectoryWithItsBareName() {
         FakeMac root = FakeMac.builder().caller("root").build();
         root.mkdir("/private/tmp/w", "alice", "staff", 0755);
         root.mkdir("/private/tmp/w/d", "alice", "staff", 0755);
         root.writeFile("/private/tmp/w/a", "alice", "staff", 0644, "");
         root.writeFile("/private/tmp/w/d/b", "alice", "staff", 0600, "");
+        root.writeFile("/private/tmp/w/d/-R", "alice", "staff", 0600, "");
         root.clearRecorded();
         assertResult(0, "", "", root.run(Command.write("/usr/bin/find", "-x", "/private/tmp/w", "-type", "f", "-execdir", "/bin/chmod", "-h", "0660", "{}", "+")));
         assertEquals(0660, root.fileInfo("/private/tmp/w/a").orElseThrow().mode());
         assertEquals(0660, root.fileInfo("/private/tmp/w/d/b").orElseThrow().mode());
+        assertEquals(0660, root.fileInfo("/private/tmp/w/d/-R").orElseThrow().mode(), "after the mode, chmod reads every word as a file");
         assertEquals(0755, root.fileInfo("/private/tmp/w/d").orElseThrow().mode());
+    }
+
+    @Test
+    void findExecdirOnTheStartingPointIsRefusedAndMindepthLeavesItOut() {
+        FakeMac root = FakeMac.builder().caller("root").build();
+        root.mkdir("/private/tmp/w", "alice", "staff", 0755);
+        root.mkdir("/private/tmp/w/d", "alice", "staff", 0755);
+        assertResult(127, "", "fake-mac: unsupported: /usr/bin/find -x /private/tmp/w -type d -execdir /bin/chmod -h 0770 '{}' +"
+                        + " (find: -execdir on the starting point /private/tmp/w (BSD find passes its bare name, run in the directory find was started in))\n",
+                root.run(Command.write("/usr/bin/find", "-x", "/private/tmp/w", "-type", "d", "-execdir", "/bin/chmod", "-h", "0770", "{}", "+")));
+        assertResult(0, "", "", root.run(Command.write("/usr/bin/find", "-x", "/private/tmp/w", "-mindepth", "1", "-type", "d",
+                "-execdir", "/bin/chmod", "-h", "0770", "{}", "+")));
+        assertEquals(0755, root.fileInfo("/private/tmp/w").orElseThrow().mode());
+        assertEquals(0770, root.fileInfo("/private/tmp/w/d").orElseThrow().mode());
     }
 
     @Test
