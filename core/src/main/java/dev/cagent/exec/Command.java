@@ -12,8 +12,9 @@ import java.util.Objects;
  * added to the environment, a working directory, a timeout, and whether it changes the machine.
  *
  * <p>Every argument is checked when the command is built: no {@code null}, no NUL byte, no
- * leading or trailing blank (a process launcher would silently drop or trim them), and the
- * program must be an absolute path.
+ * blank or control character at either end (the process launcher trims them: commons-exec's
+ * {@code CommandLine.Argument} calls {@link String#trim()}, which drops every character up to
+ * U+0020), and the program must be an absolute path.
  */
 public record Command(List<String> argv, Stdin stdin, Map<String, String> environment,
                       String workingDirectory, Duration timeout, Effect effect) {
@@ -65,8 +66,9 @@ public record Command(List<String> argv, Stdin stdin, Map<String, String> enviro
         if (arg.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("argument " + index + " contains a NUL byte, which no process can receive");
         }
-        if (!arg.isEmpty() && (Character.isWhitespace(arg.charAt(0)) || Character.isWhitespace(arg.charAt(arg.length() - 1)))) {
-            throw new IllegalArgumentException("argument " + index + " '" + arg + "' has a leading or trailing blank, which the process launcher would strip");
+        if (!arg.isEmpty() && (arg.charAt(0) <= ' ' || arg.charAt(arg.length() - 1) <= ' ')) {
+            throw new IllegalArgumentException("argument " + index + " " + dev.cagent.Texts.visible(arg)
+                    + " has a blank or control character at one end, which the process launcher would strip");
         }
     }
 

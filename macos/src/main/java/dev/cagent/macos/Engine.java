@@ -398,7 +398,7 @@ final class Engine {
                         }
                         List<Journal.Entry> entries = entries(changes);
                         // also entries an earlier run recorded: this run's writes make them true again, so rollback takes them back
-                        entries.stream().filter(e -> runEntries.stream().noneMatch(e::sameChangeAs)).forEach(runEntries::add);
+                        entries.stream().filter(e -> runEntries.stream().noneMatch(e::coveredBy)).forEach(runEntries::add);
                         writeAll(journal.record(entries));
                         for (Change change : changes) {
                             writeAll(change.writes());

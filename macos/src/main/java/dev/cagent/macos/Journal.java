@@ -56,12 +56,13 @@ final class Journal {
         }
 
         /**
-         * Entries with the same kind, fields and items describe the same change. Items count: a
-         * later apply that repairs the same workspace records other entries' old values, which
-         * undo needs as much as the first apply's.
+         * True when {@code recorded} already says all this entry says: the same kind and fields,
+         * and every item of this one among its items. A later apply that repairs the workspace
+         * records other entries' old values, which undo needs as much as the first apply's; one
+         * that makes again a directory the first made records nothing new.
          */
-        boolean sameChangeAs(Entry other) {
-            return kind.equals(other.kind) && fields.equals(other.fields) && items.equals(other.items);
+        boolean coveredBy(Entry recorded) {
+            return kind.equals(recorded.kind) && fields.equals(recorded.fields) && recorded.items.containsAll(items);
         }
     }
 
@@ -126,7 +127,7 @@ final class Journal {
     Journal plus(List<Entry> more) {
         List<Entry> all = new ArrayList<>(entries);
         for (Entry e : more) {
-            if (all.stream().noneMatch(x -> x.sameChangeAs(e))) {
+            if (all.stream().noneMatch(e::coveredBy)) {
                 all.add(e);
             }
         }

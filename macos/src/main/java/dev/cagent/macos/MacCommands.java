@@ -268,13 +268,14 @@ final class MacCommands {
 
     /**
      * A {@code -path} pattern that matches exactly {@code path}: find matches it with
-     * {@code fnmatch}, so {@code * ? [} and the backslash are escaped. A blank at the end goes in
-     * a bracket expression ({@code [ ]}): an argument may not end with one (see {@link Command}).
+     * {@code fnmatch}, so {@code * ? [} and the backslash are escaped. A blank or control
+     * character at the end goes in a bracket expression ({@code [ ]}): no argument may end with
+     * one (see {@link Command}).
      */
     static String exactPathPattern(String path) {
         String escaped = path.replaceAll("([\\\\*?\\[])", "\\\\$1");
         char last = escaped.isEmpty() ? 'x' : escaped.charAt(escaped.length() - 1);
-        return last < 128 && Character.isWhitespace(last) ? escaped.substring(0, escaped.length() - 1) + "[" + last + "]" : escaped;
+        return last <= ' ' ? escaped.substring(0, escaped.length() - 1) + "[" + last + "]" : escaped;
     }
 
     /** How a find runs a utility on its matches. */

@@ -388,6 +388,10 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
         Map<String, List<LsEntry>> owners = new LinkedHashMap<>();
         Map<String, List<LsEntry>> modes = new LinkedHashMap<>();
         Map<Integer, Map<String, List<LsEntry>>> denials = new TreeMap<>();
+        // a deny entry of a group this record created was added after cagent made the group: put back, it would outlive the group
+        // as a bare UUID; one put back by hand since is not added a second time (each copy there stands for one recorded)
+        boolean groupGoes = ctx.journal().has(CollaborationGroupHandler.CREATED, e -> group.equals(e.get("group")));
+        Map<String, Integer> copiesThere = new java.util.HashMap<>();
         for (String item : entry.items()) {
             String[] parts = item.split(" ", 3);
             LsEntry current = now.get(parts[2]);
@@ -400,10 +404,12 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 case "deny" -> {
                     int index = Integer.parseInt(parts[1].substring(0, parts[1].indexOf(':')));
                     String text = AclEntry.Principal.group(group).text() + " deny " + parts[1].substring(parts[1].indexOf(':') + 1);
-                    // put back by hand since: adding it again would leave it twice
-                    boolean there = current.acl().stream().anyMatch(a -> !a.allow() && a.principal().equals(AclEntry.Principal.group(group))
-                            && a.toChmodText(current.isDirectory()).equals(text));
-                    if (!there) {
+                    int there = copiesThere.computeIfAbsent(current.path() + "\0" + text, k -> (int) current.acl().stream()
+                            .filter(a -> !a.allow() && a.principal().equals(AclEntry.Principal.group(group)) && a.toChmodText(current.isDirectory()).equals(text))
+                            .count());
+                    if (there > 0) {
+                        copiesThere.put(current.path() + "\0" + text, there - 1);
+                    } else if (!groupGoes) {
                         denials.computeIfAbsent(index, k -> new LinkedHashMap<>()).computeIfAbsent(text, k -> new ArrayList<>()).add(current);
                     }
                 }
