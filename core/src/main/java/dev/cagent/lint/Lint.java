@@ -214,6 +214,17 @@ public final class Lint {
                     "workspaceInheritableAccess(true)"));
         }
         UserAccount user = plan.user();
+        if (MacPaths.isBelow(ws.path(), user.home()) && !MacPaths.parent(ws.path()).equals(user.home())) {
+            String step = MacPaths.parent(ws.path());
+            while (!MacPaths.parent(step).equals(user.home())) {
+                step = MacPaths.parent(step);
+            }
+            findings.add(new Finding(Rule.WORKSPACE_DEEP_IN_AGENTS_HOME, ws.path(),
+                    "the agent may rename " + step + " in its home and put a link to any directory there: root's commands on the workspace"
+                            + " start from its path and would follow that link",
+                    "workspace(\"" + user.home() + "/" + MacPaths.name(ws.path()) + "\") (right in the agent's home), or a place outside it, e.g. /Users/Shared/"
+                            + MacPaths.name(ws.path())));
+        }
         if (MacPaths.isBelow(ws.path(), user.home())) {
             plan.step(HomeDirectory.class).ifPresent(home -> {
                 if ((home.mode() & 0010) == 0) {

@@ -17,6 +17,7 @@ public enum Rule {
     WORKSPACE_FILES_EXECUTABLE(Severity.ERROR, "the workspace's file mode makes every file executable or setuid/setgid"),
     WORKSPACE_NOT_GROUP_EDITABLE(Severity.WARNING, "the workspace's modes do not let the group edit"),
     WORKSPACE_NO_INHERITED_ACCESS(Severity.WARNING, "new workspace files depend on each creator's umask"),
+    WORKSPACE_DEEP_IN_AGENTS_HOME(Severity.ERROR, "a directory the agent may rename lies on the workspace's path"),
     HOME_CLOSED_TO_GROUP(Severity.WARNING, "the human cannot reach a workspace inside the agent's home"),
     UMASK_MASKS_GROUP_WRITE(Severity.WARNING, "the human's umask keeps the group from editing new files"),
     UMASK_ONLY_INTERACTIVE(Severity.INFO, "a umask in a shell startup file reaches only that shell"),
