@@ -669,6 +669,7 @@ final class Engine {
                 return new UndoReport(List.of(), List.of("nothing recorded for " + agent + " in " + state.journal() + ": nothing to undo"), List.of(), ex.processes());
             }
             Context ctx = new Context(null, view, journal, state);
+            SharedByCages shared = new SharedByCages(ctx, other -> loadJournal(view, other, other.agent()));
             List<Journal.Entry> remaining = new ArrayList<>(journal.entries());
             List<String> undone = new ArrayList<>();
             List<String> kept = new ArrayList<>();
@@ -685,7 +686,10 @@ final class Engine {
                 view.forget();
                 UndoAction action;
                 try {
-                    action = handlerForKind(entry.kind()).undo(entry, ctx);
+                    Optional<UndoAction> handOver = shared.handOver(entry);
+                    action = handOver.isPresent() ? handOver.get()
+                            : entry.kind().equals(SharedByCages.DIRECTORIES) ? SharedByCages.undoDirectories(entry, ctx)
+                            : shared.withDirectoriesLeft(handlerForKind(entry.kind()).undo(entry, ctx), entry);
                 } catch (MachineReadException e) {
                     // what cannot be read cannot be taken back safely: stop here, keeping the record of the rest
                     failures.add(e.read().orElseThrow(() -> e));
@@ -713,7 +717,13 @@ final class Engine {
                 }
             }
             view.forget();
-            List<Op> finish = failures.isEmpty() ? removeState(ctx, journal) : new JournalWriter(ctx).write(new Journal(agent, remaining));
+            List<Op> finish;
+            List<String> finishing = new ArrayList<>();
+            try {
+                finish = failures.isEmpty() ? removeState(ctx, journal, shared, finishing) : new JournalWriter(ctx).write(new Journal(agent, remaining));
+            } catch (MachineReadException e) {
+                return new UndoReport(undone, kept, List.of(e.read().orElseThrow(() -> e)), ex.processes());
+            }
             if (admin) {
                 batch.addAll(finish);
                 String script = ScriptRenderer.render("cagent undo for " + agent, List.of(new ScriptRenderer.Section("undo", List.of(), batch)),
@@ -732,6 +742,7 @@ final class Engine {
                 }
             }
             if (failures.isEmpty()) {
+                undone.addAll(finishing);
                 undone.add("removed cagent's record " + state.agentDirectory());
             }
             return new UndoReport(undone, kept, failures, ex.processes());
@@ -740,8 +751,9 @@ final class Engine {
 
     /**
      * Newest first, but what the other entries name goes last, whenever a later apply recorded
-     * it: memberships, then groups, then accounts. An ACL entry can be removed by name only while
-     * its user or group exists, and a group member only while the group does.
+     * it: memberships, then groups, then accounts, then directories another cage left to this one
+     * (once this cage's own files and directories in them are gone). An ACL entry can be removed
+     * by name only while its user or group exists, and a group member only while the group does.
      */
     private static List<Journal.Entry> undoOrder(List<Journal.Entry> entries) {
         List<Journal.Entry> order = new ArrayList<>(entries);
@@ -757,18 +769,35 @@ final class Engine {
         if (kind.equals(CollaborationGroupHandler.CREATED)) {
             return 2;
         }
+        if (kind.equals(SharedByCages.DIRECTORIES)) {
+            return 4;
+        }
         return Set.of(UserAccountHandler.CREATED, UserAccountHandler.ATTRIBUTE, UserAccountHandler.PASSWORD_SET).contains(kind) ? 3 : 0;
     }
 
-    /** Removes the agent's state directory, and the state root when cagent made it and it is empty. */
-    private static List<Op> removeState(Context ctx, Journal journal) {
+    /**
+     * Removes the agent's state directory, and the state root when cagent made it and it is empty;
+     * when other cages are still recorded there, the state root is left to one of them.
+     */
+    private static List<Op> removeState(Context ctx, Journal journal, SharedByCages shared, List<String> done) {
         List<Op> ops = new ArrayList<>(List.of(Op.root(MacCommands.removeTree(ctx.state().agentDirectory()))));
-        boolean rootCreated = journal.find(STATE_CREATED, e -> true).map(e -> Boolean.parseBoolean(e.get("root"))).orElse(false);
-        if (rootCreated && ctx.view().tree(ctx.state().root()).stream()
-                .allMatch(e -> e.path().equals(ctx.state().root()) || dev.cagent.MacPaths.isSameOrBelow(e.path(), ctx.state().agentDirectory()))) {
-            ops.add(Op.root(MacCommands.removeDirectory(ctx.state().root())));
+        if (journal.has(STATE_CREATED, Engine::madeStateRoot)) {
+            if (ctx.view().tree(ctx.state().root()).stream()
+                    .allMatch(e -> e.path().equals(ctx.state().root()) || dev.cagent.MacPaths.isSameOrBelow(e.path(), ctx.state().agentDirectory()))) {
+                ops.add(Op.root(MacCommands.removeDirectory(ctx.state().root())));
+            } else {
+                shared.handOverStateRoot().ifPresent(handOver -> {
+                    ops.addAll(0, handOver.writes());
+                    done.add(handOver.description());
+                });
+            }
         }
         return ops;
+    }
+
+    /** True for a note that the record's run made the state root (a cage that made it, or one it was left to). */
+    static boolean madeStateRoot(Journal.Entry stateCreated) {
+        return Boolean.parseBoolean(stateCreated.find("root").orElse("false"));
     }
 
     // ------------------------------------------------------------------ shared

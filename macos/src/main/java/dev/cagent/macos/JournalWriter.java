@@ -92,7 +92,7 @@ final class JournalWriter {
         if (!before.isEmpty()) {
             return write(before);
         }
-        boolean rootCreated = ctx.journal().find(Engine.STATE_CREATED, e -> true).map(e -> Boolean.parseBoolean(e.get("root"))).orElse(false);
+        boolean rootCreated = ctx.journal().has(Engine.STATE_CREATED, Engine::madeStateRoot);
         List<Op> ops = new ArrayList<>();
         if (ctx.journal().isEmpty()) {
             return ops;

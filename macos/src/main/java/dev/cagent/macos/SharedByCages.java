@@ -1,0 +1,187 @@
+package dev.cagent.macos;
+
+import dev.cagent.Names;
+import dev.cagent.macos.parse.LsEntry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What several cages on one Mac share, and who takes it away. Two agents of one human may use
+ * the same collaboration group and the same umask block; the record of the cage that made them
+ * says so, the other's does not (they were there when it was applied). Undo of the first must
+ * not take them from the second: it hands them over instead, appending its entries to the
+ * record of a cage whose agent is in the same group, so that the last of them undone removes
+ * them. The state root, which holds every cage's record, goes to any cage still recorded.
+ *
+ * <p>Handed over: the group this record created, the members it added other than its own agent
+ * (the human), its umask block with a copy of the backup, and the directories it made that hold
+ * another cage's files (such as {@code /Library/Application Support/cagent}). Its own agent's
+ * membership, deny entries, home and workspace are its own and are taken back as usual.
+ */
+final class SharedByCages {
+
+    /**
+     * Directories a cage since undone made for its files, which another cage's files now need:
+     * the record of that other cage takes them over, and its undo removes them last, once empty.
+     */
+    static final String DIRECTORIES = "shared.directories";
+
+    private final Context ctx;
+    private final Function<StateFiles, Journal> load;
+    private List<Context> others;
+    private Optional<Context> heir;
+
+    /**
+     * @param ctx  the context of the cage being undone
+     * @param load reads another cage's record, refusing one cagent cannot trust
+     */
+    SharedByCages(Context ctx, Function<StateFiles, Journal> load) {
+        this.ctx = ctx;
+        this.load = load;
+    }
+
+    /**
+     * The writes that leave {@code entry} to another cage, or empty when this undo takes it back
+     * itself: it is not shared, or no other cage uses it.
+     */
+    Optional<UndoAction> handOver(Journal.Entry entry) {
+        boolean shared = switch (entry.kind()) {
+            case CollaborationGroupHandler.CREATED, ShellUmaskHandler.EDITED -> true;
+            case CollaborationGroupHandler.MEMBER_ADDED -> !entry.get("user").equals(ctx.agent());
+            default -> false;
+        };
+        if (!shared) {
+            return Optional.empty();
+        }
+        return heir().map(other -> {
+            Journal.Entry handed = entry;
+            List<Op> copyBackup = new ArrayList<>();
+            if (entry.kind().equals(ShellUmaskHandler.EDITED) && !Boolean.parseBoolean(entry.get("created"))) {
+                Optional<String> original = ctx.view().read(entry.get("backup"));
+                String backup = other.state().backupOf(entry.get("path"), original.orElse(""));
+                Map<String, String> fields = new java.util.LinkedHashMap<>(entry.fields());
+                fields.put("backup", backup);
+                handed = new Journal.Entry(entry.kind(), fields, entry.items());
+                original.ifPresent(text -> copyBackup.add(Op.root(MacCommands.writeFile(backup, text))));
+            }
+            List<Op> writes = new ArrayList<>(new JournalWriter(other).record(List.of(handed)));
+            writes.addAll(copyBackup);
+            return new UndoAction(describe(entry) + " left to cage " + other.agent() + ", whose agent is in the same group: undoing that cage takes it away",
+                    writes, null);
+        });
+    }
+
+    /**
+     * {@code own}, this cage's undo of {@code entry}, plus the writes that leave to other cages
+     * the directories the entry made which hold a file their records name: undo keeps those
+     * directories ("holds other files"), and without a hand-over nobody would remove them.
+     */
+    UndoAction withDirectoriesLeft(UndoAction own, Journal.Entry entry) {
+        if (own.kept() != null || entry.items().isEmpty()
+                || !(entry.kind().equals(ClaudeCodeHookHandler.EDITED) || entry.kind().equals(SeatbeltProfileHandler.WRITTEN))) {
+            return own;
+        }
+        Map<Context, List<String>> left = new java.util.LinkedHashMap<>();
+        for (String dir : entry.items()) {
+            others().stream().filter(other -> other.journal().entries().stream().anyMatch(e -> namesSomethingBelow(e, dir))).findFirst()
+                    .ifPresent(other -> left.computeIfAbsent(other, k -> new ArrayList<>()).add(dir));
+        }
+        if (left.isEmpty()) {
+            return own;
+        }
+        List<Op> writes = new ArrayList<>(own.writes());
+        StringBuilder description = new StringBuilder(own.description());
+        left.forEach((other, dirs) -> {
+            writes.addAll(new JournalWriter(other).record(List.of(Journal.Entry.of(DIRECTORIES, "from", ctx.agent()).withItems(dirs))));
+            description.append("; left ").append(String.join(", ", dirs)).append(" to cage ").append(other.agent()).append(", whose files are in it");
+        });
+        return UndoAction.run(description.toString(), writes);
+    }
+
+    private static boolean namesSomethingBelow(Journal.Entry e, String dir) {
+        return e.find("path").filter(path -> dev.cagent.MacPaths.isBelow(path, dir)).isPresent()
+                || !e.kind().equals(SharedWorkspaceHandler.TREE) && e.items().stream().anyMatch(item -> dev.cagent.MacPaths.isBelow(item, dir));
+    }
+
+    /**
+     * Removes the directories another cage left to this one, innermost first, each once it holds
+     * nothing but what this undo takes away (the directories this record made, and the files it
+     * created and still holds as written).
+     */
+    static UndoAction undoDirectories(Journal.Entry entry, Context ctx) {
+        java.util.Set<String> ownDirectories = new java.util.HashSet<>();
+        ctx.journal().entries().stream().filter(e -> e != entry && !e.kind().equals(SharedWorkspaceHandler.TREE)).forEach(e -> ownDirectories.addAll(e.items()));
+        FileEdits.DirectoryCleanup cleanup = FileEdits.removeCreatedDirectories(entry.items(), ownDirectories, ctx);
+        String what = "the directories cage " + entry.get("from") + " made and left to this one";
+        return cleanup.writes().isEmpty() && cleanup.kept().isEmpty() ? UndoAction.nothingLeft("remove " + what)
+                : UndoAction.run("removed " + what + cleanup.note(), cleanup.writes());
+    }
+
+    /** The writes that leave the state root to another cage still recorded in it; empty when there is none. */
+    Optional<UndoAction> handOverStateRoot() {
+        return others().stream().findFirst().map(other -> new UndoAction(
+                "left " + ctx.state().root() + " to cage " + other.agent() + ", still recorded there: undoing the last cage removes it",
+                new JournalWriter(other).record(List.of(Journal.Entry.of(Engine.STATE_CREATED, "root", "true"))), null));
+    }
+
+    private static String describe(Journal.Entry entry) {
+        return switch (entry.kind()) {
+            case CollaborationGroupHandler.CREATED -> "group " + entry.get("group");
+            case CollaborationGroupHandler.MEMBER_ADDED -> entry.get("user") + "'s membership of " + entry.get("group");
+            default -> "the umask block in " + entry.get("path");
+        };
+    }
+
+    /** The first other cage (by name) whose record names a group this one made or joined, or whose agent is a member of it. */
+    private Optional<Context> heir() {
+        if (heir == null) {
+            Set<String> groups = ctx.journal().entries().stream()
+                    .filter(e -> e.kind().equals(CollaborationGroupHandler.CREATED) || e.kind().equals(CollaborationGroupHandler.MEMBER_ADDED))
+                    .map(e -> e.get("group"))
+                    .collect(Collectors.toCollection(java.util.TreeSet::new));
+            heir = others().stream().filter(other -> groups.stream().anyMatch(group -> uses(other, group))).findFirst();
+        }
+        return heir;
+    }
+
+    private boolean uses(Context other, String group) {
+        boolean recorded = other.journal().entries().stream()
+                .anyMatch(e -> (e.kind().equals(CollaborationGroupHandler.CREATED) || e.kind().equals(CollaborationGroupHandler.MEMBER_ADDED))
+                        && group.equals(e.fields().get("group")));
+        return recorded || ctx.view().userIds().containsKey(other.agent()) && ctx.view().group(group).isPresent()
+                && ctx.view().isMember(other.agent(), group);
+    }
+
+    /** The other cages recorded in the state root, by name; a record cagent cannot trust is nobody's heir. */
+    private List<Context> others() {
+        if (others == null) {
+            String root = ctx.state().root();
+            others = new ArrayList<>();
+            ctx.view().tree(root).stream()
+                    .filter(LsEntry::isDirectory)
+                    .map(e -> e.path().startsWith(root + "/") ? e.path().substring(root.length() + 1) : "")
+                    .filter(name -> !name.isEmpty() && !name.contains("/") && !name.equals(ctx.agent()))
+                    .sorted()
+                    .forEach(name -> {
+                        try {
+                            StateFiles state = new StateFiles(root, Names.checkShortName("agent", name));
+                            Journal journal = load.apply(state);
+                            if (!journal.isEmpty()) {
+                                others.add(new Context(null, ctx.view(), journal, state));
+                            }
+                        } catch (MachineReadException | PrivilegeException | dev.cagent.exec.CommandException unread) {
+                            throw unread;
+                        } catch (RuntimeException untrusted) {
+                            // not a cage's name, not trusted (owner, mode, ACL) or not a cagent record: leave nothing to it
+                        }
+                    });
+        }
+        return others;
+    }
+}
