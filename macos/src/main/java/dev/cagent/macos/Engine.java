@@ -2,6 +2,7 @@ package dev.cagent.macos;
 
 import dev.cagent.AclRight;
 import dev.cagent.CagePlan;
+import dev.cagent.MacPaths;
 import dev.cagent.Password;
 import dev.cagent.PlanRefusedException;
 import dev.cagent.Step;
@@ -783,7 +784,7 @@ final class Engine {
         List<Op> ops = new ArrayList<>(List.of(Op.root(MacCommands.removeTree(ctx.state().agentDirectory()))));
         if (journal.has(STATE_CREATED, Engine::madeStateRoot)) {
             if (ctx.view().tree(ctx.state().root()).stream()
-                    .allMatch(e -> e.path().equals(ctx.state().root()) || dev.cagent.MacPaths.isSameOrBelow(e.path(), ctx.state().agentDirectory()))) {
+                    .allMatch(e -> e.path().equals(ctx.state().root()) || MacPaths.isSameOrBelow(e.path(), ctx.state().agentDirectory()))) {
                 ops.add(Op.root(MacCommands.removeDirectory(ctx.state().root())));
             } else {
                 shared.handOverStateRoot().ifPresent(handOver -> {

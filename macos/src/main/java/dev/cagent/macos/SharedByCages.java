@@ -1,13 +1,18 @@
 package dev.cagent.macos;
 
+import dev.cagent.MacPaths;
 import dev.cagent.Names;
+import dev.cagent.exec.CommandException;
 import dev.cagent.macos.parse.LsEntry;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -65,7 +70,7 @@ final class SharedByCages {
             if (entry.kind().equals(ShellUmaskHandler.EDITED) && !Boolean.parseBoolean(entry.get("created"))) {
                 Optional<String> original = ctx.view().read(entry.get("backup"));
                 String backup = other.state().backupOf(entry.get("path"), original.orElse(""));
-                Map<String, String> fields = new java.util.LinkedHashMap<>(entry.fields());
+                Map<String, String> fields = new LinkedHashMap<>(entry.fields());
                 fields.put("backup", backup);
                 handed = new Journal.Entry(entry.kind(), fields, entry.items());
                 original.ifPresent(text -> copyBackup.add(Op.root(MacCommands.writeFile(backup, text))));
@@ -87,7 +92,7 @@ final class SharedByCages {
                 || !(entry.kind().equals(ClaudeCodeHookHandler.EDITED) || entry.kind().equals(SeatbeltProfileHandler.WRITTEN))) {
             return own;
         }
-        Map<Context, List<String>> left = new java.util.LinkedHashMap<>();
+        Map<Context, List<String>> left = new LinkedHashMap<>();
         for (String dir : entry.items()) {
             others().stream().filter(other -> other.journal().entries().stream().anyMatch(e -> namesSomethingBelow(e, dir))).findFirst()
                     .ifPresent(other -> left.computeIfAbsent(other, k -> new ArrayList<>()).add(dir));
@@ -105,8 +110,8 @@ final class SharedByCages {
     }
 
     private static boolean namesSomethingBelow(Journal.Entry e, String dir) {
-        return e.find("path").filter(path -> dev.cagent.MacPaths.isBelow(path, dir)).isPresent()
-                || !e.kind().equals(SharedWorkspaceHandler.TREE) && e.items().stream().anyMatch(item -> dev.cagent.MacPaths.isBelow(item, dir));
+        return e.find("path").filter(path -> MacPaths.isBelow(path, dir)).isPresent()
+                || !e.kind().equals(SharedWorkspaceHandler.TREE) && e.items().stream().anyMatch(item -> MacPaths.isBelow(item, dir));
     }
 
     /**
@@ -115,7 +120,7 @@ final class SharedByCages {
      * created and still holds as written).
      */
     static UndoAction undoDirectories(Journal.Entry entry, Context ctx) {
-        java.util.Set<String> ownDirectories = new java.util.HashSet<>();
+        Set<String> ownDirectories = new HashSet<>();
         ctx.journal().entries().stream().filter(e -> e != entry && !e.kind().equals(SharedWorkspaceHandler.TREE)).forEach(e -> ownDirectories.addAll(e.items()));
         FileEdits.DirectoryCleanup cleanup = FileEdits.removeCreatedDirectories(entry.items(), ownDirectories, ctx);
         String what = "the directories cage " + entry.get("from") + " made and left to this one";
@@ -144,7 +149,7 @@ final class SharedByCages {
             Set<String> groups = ctx.journal().entries().stream()
                     .filter(e -> e.kind().equals(CollaborationGroupHandler.CREATED) || e.kind().equals(CollaborationGroupHandler.MEMBER_ADDED))
                     .map(e -> e.get("group"))
-                    .collect(Collectors.toCollection(java.util.TreeSet::new));
+                    .collect(Collectors.toCollection(TreeSet::new));
             heir = others().stream().filter(other -> groups.stream().anyMatch(group -> uses(other, group))).findFirst();
         }
         return heir;
@@ -175,7 +180,7 @@ final class SharedByCages {
                             if (!journal.isEmpty()) {
                                 others.add(new Context(null, ctx.view(), journal, state));
                             }
-                        } catch (MachineReadException | PrivilegeException | dev.cagent.exec.CommandException unread) {
+                        } catch (MachineReadException | PrivilegeException | CommandException unread) {
                             throw unread;
                         } catch (RuntimeException untrusted) {
                             // not a cage's name, not trusted (owner, mode, ACL) or not a cagent record: leave nothing to it
