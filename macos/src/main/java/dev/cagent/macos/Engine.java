@@ -250,9 +250,14 @@ final class Engine {
             if (stat.isEmpty()) {
                 return Journal.empty(agent);
             }
-            if (stat.get().uid() != 0 || (stat.get().mode() & 022) != 0 || stat.get().type() == StatEntry.FileType.SYMLINK) {
+            if (stat.get().uid() != 0 || (stat.get().mode() & 022) != 0) {
                 throw new PlanRefusedException(List.of(path + " is owned by " + stat.get().user() + " with mode " + HomeDirectoryHandler.mode(stat.get().mode())
                         + trust + "fix with sudo chown root:wheel and chmod go-w"));
+            }
+            StatEntry.FileType expected = path.equals(state.journal()) ? StatEntry.FileType.FILE : StatEntry.FileType.DIRECTORY;
+            if (stat.get().type() != expected) {
+                throw new PlanRefusedException(List.of(path + " is " + stat.get().type().described() + ", not " + expected.described()
+                        + ": it is not a record cagent wrote; inspect it, then move it away"));
             }
             List<String> writers = view.acl(path).map(LsEntry::acl).orElse(List.of()).stream()
                     .filter(ace -> ace.allow() && ace.rights().stream().anyMatch(MODIFYING_RIGHTS::contains))
@@ -689,8 +694,8 @@ final class Engine {
                 try {
                     Optional<UndoAction> handOver = shared.handOver(entry);
                     action = handOver.isPresent() ? handOver.get()
-                            : entry.kind().equals(SharedByCages.DIRECTORIES) ? SharedByCages.undoDirectories(entry, ctx)
-                            : shared.withDirectoriesLeft(handlerForKind(entry.kind()).undo(entry, ctx), entry);
+                            : shared.withDirectoriesLeft(entry.kind().equals(SharedByCages.DIRECTORIES) ? SharedByCages.undoDirectories(entry, ctx)
+                                    : handlerForKind(entry.kind()).undo(entry, ctx), entry);
                 } catch (MachineReadException e) {
                     // what cannot be read cannot be taken back safely: stop here, keeping the record of the rest
                     failures.add(e.read().orElseThrow(() -> e));
@@ -704,13 +709,7 @@ final class Engine {
                 if (admin) {
                     batch.addAll(action.writes());
                 } else {
-                    for (Op op : action.writes()) {
-                        ExecutedCommand done = runToEnd(ex, op);
-                        if (failed(done)) {
-                            failures.add(done);
-                            break;
-                        }
-                    }
+                    runUntilFailed(ex, action.writes(), failures);
                 }
                 if (failures.isEmpty()) {
                     undone.add(action.description());
@@ -721,7 +720,7 @@ final class Engine {
             List<Op> finish;
             List<String> finishing = new ArrayList<>();
             try {
-                finish = failures.isEmpty() ? removeState(ctx, journal, shared, finishing) : new JournalWriter(ctx).write(new Journal(agent, remaining));
+                finish = failures.isEmpty() ? removeState(ctx, journal, shared, finishing, kept) : new JournalWriter(ctx).write(new Journal(agent, remaining));
             } catch (MachineReadException e) {
                 return new UndoReport(undone, kept, List.of(e.read().orElseThrow(() -> e)), ex.processes());
             }
@@ -735,11 +734,13 @@ final class Engine {
                     return new UndoReport(List.of(), kept, ex.since(mark).stream().filter(Engine::failed).toList(), ex.processes());
                 }
             } else {
-                for (Op op : finish) {
-                    ExecutedCommand done = runToEnd(ex, op);
-                    if (failed(done)) {
-                        failures.add(done);
-                    }
+                boolean allTakenBack = failures.isEmpty();
+                runUntilFailed(ex, finish, failures);
+                if (allTakenBack && !failures.isEmpty()) {
+                    // every entry is taken back, but the record must stay for a second undo to end the job:
+                    // it keeps what is left, the note that this cage made the state root
+                    view.forget();
+                    runUntilFailed(ex, new JournalWriter(ctx).write(new Journal(agent, remaining)), failures);
                 }
             }
             if (failures.isEmpty()) {
@@ -759,7 +760,8 @@ final class Engine {
     private static List<Journal.Entry> undoOrder(List<Journal.Entry> entries) {
         List<Journal.Entry> order = new ArrayList<>(entries);
         Collections.reverse(order);
-        order.sort(Comparator.comparingInt(e -> undoPhase(e.kind())));
+        // an entry another cage handed over is older than this cage's own of the same phase
+        order.sort(Comparator.<Journal.Entry>comparingInt(e -> undoPhase(e.kind())).thenComparing(e -> e.find(SharedByCages.FROM).isPresent()));
         return order;
     }
 
@@ -780,17 +782,17 @@ final class Engine {
      * Removes the agent's state directory, and the state root when cagent made it and it is empty;
      * when other cages are still recorded there, the state root is left to one of them.
      */
-    private static List<Op> removeState(Context ctx, Journal journal, SharedByCages shared, List<String> done) {
+    private static List<Op> removeState(Context ctx, Journal journal, SharedByCages shared, List<String> done, List<String> kept) {
         List<Op> ops = new ArrayList<>(List.of(Op.root(MacCommands.removeTree(ctx.state().agentDirectory()))));
         if (journal.has(STATE_CREATED, Engine::madeStateRoot)) {
-            if (ctx.view().tree(ctx.state().root()).stream()
+            if (ctx.view().treeWithLinks(ctx.state().root()).stream()
                     .allMatch(e -> e.path().equals(ctx.state().root()) || MacPaths.isSameOrBelow(e.path(), ctx.state().agentDirectory()))) {
                 ops.add(Op.root(MacCommands.removeDirectory(ctx.state().root())));
             } else {
-                shared.handOverStateRoot().ifPresent(handOver -> {
+                shared.handOverStateRoot().ifPresentOrElse(handOver -> {
                     ops.addAll(0, handOver.writes());
                     done.add(handOver.description());
-                });
+                }, () -> kept.add("record directory " + ctx.state().root() + ": it holds entries no trusted cage record accounts for; cagent leaves them and the directory to you"));
             }
         }
         return ops;
@@ -802,6 +804,17 @@ final class Engine {
     }
 
     // ------------------------------------------------------------------ shared
+
+    /** Runs {@code ops} in order up to the first that fails, which is added to {@code failures}. */
+    private static void runUntilFailed(Executor ex, List<Op> ops, List<ExecutedCommand> failures) {
+        for (Op op : ops) {
+            ExecutedCommand done = runToEnd(ex, op);
+            if (failed(done)) {
+                failures.add(done);
+                return;
+            }
+        }
+    }
 
     /** Runs a write; one that timed out or could not start is returned as failed, like a non-zero exit. */
     private static ExecutedCommand runToEnd(Executor ex, Op op) {

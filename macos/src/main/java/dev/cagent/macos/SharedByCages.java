@@ -21,13 +21,15 @@ import java.util.stream.Collectors;
  * the same collaboration group and the same umask block; the record of the cage that made them
  * says so, the other's does not (they were there when it was applied). Undo of the first must
  * not take them from the second: it hands them over instead, appending its entries to the
- * record of a cage whose agent is in the same group, so that the last of them undone removes
- * them. The state root, which holds every cage's record, goes to any cage still recorded.
+ * record of a cage whose agent is in the same group (for the umask block, first one that edited
+ * the same file), so that the last of them undone removes them. The state root, which holds
+ * every cage's record, goes to any cage still recorded.
  *
  * <p>Handed over: the group this record created, the members it added other than its own agent
- * (the human), its umask block with a copy of the backup, and the directories it made that hold
- * another cage's files (such as {@code /Library/Application Support/cagent}). Its own agent's
- * membership, deny entries, home and workspace are its own and are taken back as usual.
+ * (the human), the umask block it added (with a copy of the backup; a block it rewrote is put
+ * back by its own undo), and the directories it made that hold another cage's files (such as
+ * {@code /Library/Application Support/cagent}), again and again until the last such cage. Its own
+ * agent's membership, deny entries, home and workspace are its own and are taken back as usual.
  */
 final class SharedByCages {
 
@@ -37,10 +39,13 @@ final class SharedByCages {
      */
     static final String DIRECTORIES = "shared.directories";
 
+    /** The field naming the cage an entry was handed over from. */
+    static final String FROM = "from";
+
     private final Context ctx;
     private final Function<StateFiles, Journal> load;
     private List<Context> others;
-    private Optional<Context> heir;
+    private Optional<Heir> groupHeir;
 
     /**
      * @param ctx  the context of the cage being undone
@@ -53,33 +58,44 @@ final class SharedByCages {
 
     /**
      * The writes that leave {@code entry} to another cage, or empty when this undo takes it back
-     * itself: it is not shared, or no other cage uses it.
+     * itself: it is not shared, or no other cage uses it. The entry handed over names this cage
+     * in {@link #FROM}: it is older than the other cage's own, which undo takes back first.
      */
     Optional<UndoAction> handOver(Journal.Entry entry) {
-        boolean shared = switch (entry.kind()) {
-            case CollaborationGroupHandler.CREATED, ShellUmaskHandler.EDITED -> true;
-            case CollaborationGroupHandler.MEMBER_ADDED -> !entry.get("user").equals(ctx.agent());
-            default -> false;
+        Optional<Heir> heir = switch (entry.kind()) {
+            case CollaborationGroupHandler.CREATED -> groupHeir();
+            case CollaborationGroupHandler.MEMBER_ADDED -> entry.get("user").equals(ctx.agent()) ? Optional.empty() : groupHeir();
+            case ShellUmaskHandler.EDITED -> addedTheBlock(entry) ? umaskHeir(entry.get("path")) : Optional.empty();
+            default -> Optional.empty();
         };
-        if (!shared) {
-            return Optional.empty();
-        }
-        return heir().map(other -> {
-            Journal.Entry handed = entry;
+        return heir.map(h -> {
+            Map<String, String> fields = new LinkedHashMap<>(entry.fields());
+            fields.put(FROM, ctx.agent());
             List<Op> copyBackup = new ArrayList<>();
             if (entry.kind().equals(ShellUmaskHandler.EDITED) && !Boolean.parseBoolean(entry.get("created"))) {
                 Optional<String> original = ctx.view().read(entry.get("backup"));
-                String backup = other.state().backupOf(entry.get("path"), original.orElse(""));
-                Map<String, String> fields = new LinkedHashMap<>(entry.fields());
+                String backup = h.cage().state().backupOf(entry.get("path"), original.orElse(""));
                 fields.put("backup", backup);
-                handed = new Journal.Entry(entry.kind(), fields, entry.items());
                 original.ifPresent(text -> copyBackup.add(Op.root(MacCommands.writeFile(backup, text))));
             }
-            List<Op> writes = new ArrayList<>(new JournalWriter(other).record(List.of(handed)));
+            List<Op> writes = new ArrayList<>(new JournalWriter(h.cage()).record(List.of(new Journal.Entry(entry.kind(), fields, entry.items()))));
             writes.addAll(copyBackup);
-            return new UndoAction(describe(entry) + " left to cage " + other.agent() + ", whose agent is in the same group: undoing that cage takes it away",
-                    writes, null);
+            return UndoAction.run(describe(entry) + " left to cage " + h.cage().agent() + ", " + h.reason() + ": undoing that cage takes it away", writes);
         });
+    }
+
+    /**
+     * True when this cage's edit put the umask block in (the file had none, or no file): then the
+     * block may be another cage's now. An edit that rewrote a block found there is taken back by
+     * this cage, which puts the block it found back.
+     */
+    private boolean addedTheBlock(Journal.Entry umaskEdit) {
+        return Boolean.parseBoolean(umaskEdit.get("created"))
+                || ctx.view().read(umaskEdit.get("backup")).map(original -> !ShellUmaskHandler.hasBlock(original)).orElse(true);
+    }
+
+    /** A cage that takes over what this one leaves, and why it is that cage. */
+    private record Heir(Context cage, String reason) {
     }
 
     /**
@@ -89,7 +105,7 @@ final class SharedByCages {
      */
     UndoAction withDirectoriesLeft(UndoAction own, Journal.Entry entry) {
         if (own.kept() != null || entry.items().isEmpty()
-                || !(entry.kind().equals(ClaudeCodeHookHandler.EDITED) || entry.kind().equals(SeatbeltProfileHandler.WRITTEN))) {
+                || !Set.of(ClaudeCodeHookHandler.EDITED, SeatbeltProfileHandler.WRITTEN, DIRECTORIES).contains(entry.kind())) {
             return own;
         }
         Map<Context, List<String>> left = new LinkedHashMap<>();
@@ -103,7 +119,7 @@ final class SharedByCages {
         List<Op> writes = new ArrayList<>(own.writes());
         StringBuilder description = new StringBuilder(own.description());
         left.forEach((other, dirs) -> {
-            writes.addAll(new JournalWriter(other).record(List.of(Journal.Entry.of(DIRECTORIES, "from", ctx.agent()).withItems(dirs))));
+            writes.addAll(new JournalWriter(other).record(List.of(Journal.Entry.of(DIRECTORIES, FROM, ctx.agent()).withItems(dirs))));
             description.append("; left ").append(String.join(", ", dirs)).append(" to cage ").append(other.agent()).append(", whose files are in it");
         });
         return UndoAction.run(description.toString(), writes);
@@ -123,7 +139,7 @@ final class SharedByCages {
         Set<String> ownDirectories = new HashSet<>();
         ctx.journal().entries().stream().filter(e -> e != entry && !e.kind().equals(SharedWorkspaceHandler.TREE)).forEach(e -> ownDirectories.addAll(e.items()));
         FileEdits.DirectoryCleanup cleanup = FileEdits.removeCreatedDirectories(entry.items(), ownDirectories, ctx);
-        String what = "the directories cage " + entry.get("from") + " made and left to this one";
+        String what = "the directories cage " + entry.get(FROM) + " made and left to this one";
         return cleanup.writes().isEmpty() && cleanup.kept().isEmpty() ? UndoAction.nothingLeft("remove " + what)
                 : UndoAction.run("removed " + what + cleanup.note(), cleanup.writes());
     }
@@ -144,15 +160,30 @@ final class SharedByCages {
     }
 
     /** The first other cage (by name) whose record names a group this one made or joined, or whose agent is a member of it. */
-    private Optional<Context> heir() {
-        if (heir == null) {
+    private Optional<Heir> groupHeir() {
+        if (groupHeir == null) {
             Set<String> groups = ctx.journal().entries().stream()
                     .filter(e -> e.kind().equals(CollaborationGroupHandler.CREATED) || e.kind().equals(CollaborationGroupHandler.MEMBER_ADDED))
                     .map(e -> e.get("group"))
                     .collect(Collectors.toCollection(TreeSet::new));
-            heir = others().stream().filter(other -> groups.stream().anyMatch(group -> uses(other, group))).findFirst();
+            groupHeir = others().stream().filter(other -> groups.stream().anyMatch(group -> uses(other, group))).findFirst()
+                    .map(other -> new Heir(other, "whose agent is in the same group"));
         }
-        return heir;
+        return groupHeir;
+    }
+
+    /**
+     * The first other cage (by name) that edited the same startup file, else one whose agent is in
+     * the same group. A cage that found the block there records nothing, so its record cannot tell
+     * whether it wants the block: a cage of another group loses it, which its verify reports and
+     * its next apply repairs, rather than the human keeping umask 002 after the last cage that
+     * asked for it is gone.
+     */
+    private Optional<Heir> umaskHeir(String path) {
+        return others().stream()
+                .filter(other -> other.journal().entries().stream().anyMatch(e -> e.kind().equals(ShellUmaskHandler.EDITED) && path.equals(e.fields().get("path"))))
+                .findFirst().map(other -> new Heir(other, "which edited the same file"))
+                .or(this::groupHeir);
     }
 
     private boolean uses(Context other, String group) {
@@ -168,7 +199,7 @@ final class SharedByCages {
         if (others == null) {
             String root = ctx.state().root();
             others = new ArrayList<>();
-            ctx.view().tree(root).stream()
+            ctx.view().treeWithLinks(root).stream()
                     .filter(LsEntry::isDirectory)
                     .map(e -> e.path().startsWith(root + "/") ? e.path().substring(root.length() + 1) : "")
                     .filter(name -> !name.isEmpty() && !name.contains("/") && !name.equals(ctx.agent()))

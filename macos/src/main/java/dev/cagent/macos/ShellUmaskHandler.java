@@ -67,9 +67,16 @@ final class ShellUmaskHandler implements StepHandler<ShellUmask> {
                 "umask " + step.umask() + " in a marked block", actual, ctx));
     }
 
+    /**
+     * Takes the edit back. When the file was edited since, only the block is: the block found
+     * before the edit (another cage's, when two share the file) is put back, else the block goes.
+     */
     @Override
     public UndoAction undo(Journal.Entry entry, Context ctx) {
-        return FileEdits.undo(entry, ctx, ShellUmaskHandler::withoutBlock);
+        Optional<String> foundBlock = Boolean.parseBoolean(entry.get("created")) ? Optional.empty()
+                : ctx.view().read(entry.get("backup")).flatMap(original -> blockOf(original).map(range -> original.substring(range[0], range[1])));
+        return FileEdits.undo(entry, ctx, text -> foundBlock.map(block -> blockOf(text).isPresent() ? withBlock(text, block) : text)
+                .orElseGet(() -> withoutBlock(text)));
     }
 
     /** The text with exactly one cagent block, at the place of an existing one or at the end. */
@@ -86,6 +93,11 @@ final class ShellUmaskHandler implements StepHandler<ShellUmask> {
     /** The text with the cagent block taken out, every other byte as it was. */
     static String withoutBlock(String text) {
         return blockOf(text).map(range -> text.substring(0, range[0]) + text.substring(range[1])).orElse(text);
+    }
+
+    /** True when the text holds a cagent block. */
+    static boolean hasBlock(String text) {
+        return blockOf(text).isPresent();
     }
 
     /** Start (inclusive) and end (exclusive, after the end marker's newline) of the block. */

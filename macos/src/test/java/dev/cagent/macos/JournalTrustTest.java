@@ -99,7 +99,14 @@ class JournalTrustTest {
         mac.writeFile("/Users/meeseeks/journal.jsonl", "meeseeks", "collabo", 0600, "{\"format\":\"cagent-journal-1\",\"agent\":\"meeseeks\"}\n");
         byHand(mac, "/bin/rm", "-f", JOURNAL);
         mac.symlink(JOURNAL, "/Users/meeseeks/journal.jsonl");
-        assertRefusedEverywhere(JOURNAL + " is owned by root with mode 0755" + TRUST + "inspect it, then fix with sudo chown root:wheel and chmod go-w");
+        assertRefusedEverywhere(JOURNAL + " is a symlink, not a file: it is not a record cagent wrote; inspect it, then move it away");
+    }
+
+    @Test
+    void aJournalReplacedByADirectoryIsRefused() {
+        byHand(mac, "/bin/rm", "-f", JOURNAL);
+        mac.mkdir(JOURNAL, "root", "wheel", 0755);
+        assertRefusedEverywhere(JOURNAL + " is a directory, not a file: it is not a record cagent wrote; inspect it, then move it away");
     }
 
     @Test
