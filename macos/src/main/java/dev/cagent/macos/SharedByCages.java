@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
  * the same collaboration group and the same umask block; the record of the cage that made them
  * says so, the other's does not (they were there when it was applied). Undo of the first must
  * not take them from the second: it hands them over instead, appending its entries to the
- * record of a cage whose agent is in the same group (for the umask block, first one that edited
- * the same file), so that the last of them undone removes them. The state root, which holds
+ * record of a cage whose agent is in the same group (for the umask block, one whose record says
+ * it uses the block), so that the last of them undone removes them. The state root, which holds
  * every cage's record, goes to any cage still recorded.
  *
  * <p>Handed over: the group this record created, the members it added other than its own agent
@@ -172,18 +172,12 @@ final class SharedByCages {
         return groupHeir;
     }
 
-    /**
-     * The first other cage (by name) that edited the same startup file, else one whose agent is in
-     * the same group. A cage that found the block there records nothing, so its record cannot tell
-     * whether it wants the block: a cage of another group loses it, which its verify reports and
-     * its next apply repairs, rather than the human keeping umask 002 after the last cage that
-     * asked for it is gone.
-     */
+    /** The first other cage (by name) whose record says it edited the same startup file or found the block there. */
     private Optional<Heir> umaskHeir(String path) {
         return others().stream()
-                .filter(other -> other.journal().entries().stream().anyMatch(e -> e.kind().equals(ShellUmaskHandler.EDITED) && path.equals(e.fields().get("path"))))
-                .findFirst().map(other -> new Heir(other, "which edited the same file"))
-                .or(this::groupHeir);
+                .filter(other -> other.journal().entries().stream().anyMatch(e -> (e.kind().equals(ShellUmaskHandler.EDITED)
+                        || e.kind().equals(ShellUmaskHandler.FOUND)) && path.equals(e.fields().get("path"))))
+                .findFirst().map(other -> new Heir(other, "which uses it too"));
     }
 
     private boolean uses(Context other, String group) {

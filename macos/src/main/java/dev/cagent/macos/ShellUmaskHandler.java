@@ -19,6 +19,12 @@ final class ShellUmaskHandler implements StepHandler<ShellUmask> {
 
     static final String EDITED = "umask.edited";
 
+    /**
+     * A note that this cage found its block already there, put in by another cage: undoing that
+     * cage then leaves the block to this one ({@link SharedByCages}). It takes nothing back itself.
+     */
+    static final String FOUND = "umask.found";
+
     @Override
     public Class<ShellUmask> stepType() {
         return ShellUmask.class;
@@ -26,7 +32,7 @@ final class ShellUmaskHandler implements StepHandler<ShellUmask> {
 
     @Override
     public Set<String> journalKinds() {
-        return Set.of(EDITED);
+        return Set.of(EDITED, FOUND);
     }
 
     @Override
@@ -60,7 +66,9 @@ final class ShellUmaskHandler implements StepHandler<ShellUmask> {
         Optional<String> current = FileEdits.read(step.file(), step.owner(), stat, ctx);
         String wanted = withBlock(current.orElse(""), step.block());
         if (current.isPresent() && current.get().equals(wanted)) {
-            return List.of();
+            return notedAsUsed(step.file(), ctx) ? List.of()
+                    : List.of(new Change("umask block in " + step.file(), "noted in this cage's record as used by it",
+                            "put there by another cage", List.of(), List.of(Journal.Entry.of(FOUND, "path", step.file()))));
         }
         String actual = current.isEmpty() ? "no file" : blockOf(current.get()).isPresent() ? "a changed cagent block" : "no cagent block";
         return List.of(FileEdits.edit(EDITED, "umask block in " + step.file(), step.file(), step.owner(), stat.map(StatEntry::mode).orElse(0644), current, wanted,
@@ -71,8 +79,16 @@ final class ShellUmaskHandler implements StepHandler<ShellUmask> {
      * Takes the edit back. When the file was edited since, only the block is: the block found
      * before the edit (another cage's, when two share the file) is put back, else the block goes.
      */
+    /** True when this cage's record says it edited the file or found its block there. */
+    private static boolean notedAsUsed(String file, Context ctx) {
+        return ctx.journal().entries().stream().anyMatch(e -> (e.kind().equals(EDITED) || e.kind().equals(FOUND)) && file.equals(e.fields().get("path")));
+    }
+
     @Override
     public UndoAction undo(Journal.Entry entry, Context ctx) {
+        if (entry.kind().equals(FOUND)) {
+            return UndoAction.run("dropped the note that this cage uses the umask block in " + entry.get("path"), List.of());
+        }
         Optional<String> foundBlock = Boolean.parseBoolean(entry.get("created")) ? Optional.empty()
                 : ctx.view().read(entry.get("backup")).flatMap(original -> blockOf(original).map(range -> original.substring(range[0], range[1])));
         return FileEdits.undo(entry, ctx, text -> foundBlock.map(block -> blockOf(text).isPresent() ? withBlock(text, block) : text)

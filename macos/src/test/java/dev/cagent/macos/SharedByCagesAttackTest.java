@@ -3,7 +3,6 @@ package dev.cagent.macos;
 import dev.cagent.Cage;
 import dev.cagent.CagePlan;
 import dev.cagent.ClaudeCodeHook;
-import dev.cagent.ShellUmask;
 import dev.cagent.report.ApplyReport;
 import dev.cagent.report.UndoReport;
 import dev.cagent.report.VerifyReport;
@@ -172,62 +171,58 @@ class SharedByCagesAttackTest {
 
     // ------------------------------------------------------------------ different groups, no group
 
-    /**
-     * Applies the plans in order and undoes them in {@code order}. After each undo, a remaining
-     * cage may lose only the umask block it found and did not record (its record cannot say it
-     * wants it): its verify says exactly that, and its next apply puts the block back. Returns
-     * how many such repairs there were; the end state must be the stock Mac.
-     */
-    private static int undoRepairingTheUmaskBlock(List<CagePlan> plans, List<Integer> order) {
-        FakeMac mac = FakeMac.stock();
-        MacSnapshot stock = mac.snapshot();
-        MacOsBackend backend = Cages.backend(mac);
-        plans.forEach(p -> apply(backend, p));
-        List<CagePlan> remaining = new ArrayList<>(plans);
-        int repairs = 0;
-        for (int i : order) {
-            undo(backend, plans.get(i));
-            remaining.remove(plans.get(i));
-            for (CagePlan other : remaining) {
-                VerifyReport v = backend.verify(other);
-                if (v.isClean()) {
-                    continue;
-                }
-                assertTrue(v.drifts().stream().allMatch(d -> d.step() instanceof ShellUmask && d.actual().equals("no cagent block")), v::toString);
-                ApplyReport repair = backend.apply(other);
-                assertTrue(repair.succeeded() && repair.writes() > 0, repair::toString);
-                assertClean(backend, other, "after the repair");
-                repairs++;
-            }
-        }
-        assertSameState(stock, mac.snapshot());
-        return repairs;
-    }
-
     @Test
-    void aCageOfAnotherGroupThatFoundTheUmaskBlockLosesItWithTheCageThatMadeItAndGetsItBackByApply() {
+    void cagesOfDifferentGroupsShareTheUmaskBlockInEitherOrder() {
         List<CagePlan> plans = List.of(cage("meeseeks", 600, "collabo", "002", ClaudeCodeHook.Location.ROOT_OWNED),
                 cage("claude", 700, "pairing", "002", ClaudeCodeHook.Location.ROOT_OWNED));
-        assertEquals(1, undoRepairingTheUmaskBlock(plans, List.of(0, 1)), "claude found the block meeseeks made");
-        assertEquals(0, undoRepairingTheUmaskBlock(plans, List.of(1, 0)), "claude's undo leaves meeseeks' block alone");
+        List<String> problems = new ArrayList<>();
+        for (List<Integer> order : permutations(2)) {
+            problems.addAll(undoInOrder(plans, order));
+        }
+        assertEquals(List.of(), problems, String.join("\n", problems));
     }
 
     @Test
-    void aCageWithoutAGroupThatFoundTheUmaskBlockLosesItWithTheCageThatMadeItAndGetsItBackByApply() {
-        CagePlan grouped = cage("meeseeks", 600, "collabo", "002", ClaudeCodeHook.Location.ROOT_OWNED);
-        CagePlan alone = cage("claude", 700, null, "002", null);
-        assertEquals(1, undoRepairingTheUmaskBlock(List.of(grouped, alone), List.of(0, 1)));
-        assertEquals(0, undoRepairingTheUmaskBlock(List.of(grouped, alone), List.of(1, 0)));
-        assertEquals(1, undoRepairingTheUmaskBlock(List.of(alone, grouped), List.of(0, 1)), "meeseeks found the block claude made");
-        assertEquals(0, undoRepairingTheUmaskBlock(List.of(alone, grouped), List.of(1, 0)));
+    void aCageWithoutAGroupSharesTheUmaskBlockInEitherOrder() {
+        List<CagePlan> plans = List.of(cage("meeseeks", 600, "collabo", "002", ClaudeCodeHook.Location.ROOT_OWNED),
+                cage("claude", 700, null, "002", null));
+        List<String> problems = new ArrayList<>();
+        for (List<Integer> order : permutations(2)) {
+            problems.addAll(undoInOrder(plans, order));
+            problems.addAll(undoInOrder(List.of(plans.get(1), plans.get(0)), order));
+        }
+        assertEquals(List.of(), problems, String.join("\n", problems));
     }
 
     @Test
-    void theUmaskBlockHandedToACageOfTheSameGroupGoesWithItThoughACageOfAnotherGroupFoundIt() {
-        // meeseeks made the block; aider (collabo, no umask) inherits it by group; claude (pairing) found it
+    void theUmaskBlockGoesToTheCageThatFoundItNotToOneOfTheSameGroupWithoutUmask() {
+        // meeseeks made the block; aider (collabo) has no umask; claude (pairing) found the block
         CagePlan aider = cage("aider", 800, "collabo", null, null);
         CagePlan claude = cage("claude", 700, "pairing", "002", null);
-        assertEquals(1, undoRepairingTheUmaskBlock(List.of(a(), aider, claude), List.of(0, 1, 2)));
+        List<String> problems = new ArrayList<>();
+        for (List<Integer> order : permutations(3)) {
+            problems.addAll(undoInOrder(List.of(a(), aider, claude), order));
+        }
+        assertEquals(List.of(), problems, String.join("\n", problems));
+    }
+
+    @Test
+    void aCageThatFindsTheBlockNotesItOnceAndThatIsItsOnlyUmaskWrite() {
+        FakeMac mac = FakeMac.stock();
+        MacOsBackend backend = Cages.backend(mac);
+        apply(backend, a());
+        String zshrc = mac.readFile(Cages.ZSHRC);
+        CagePlan other = cage("claude", 700, "pairing", "002", null);
+
+        ApplyReport first = backend.apply(other);
+
+        assertTrue(first.succeeded(), first::toString);
+        assertEquals(zshrc, mac.readFile(Cages.ZSHRC));
+        assertTrue(first.toString().contains("umask block in " + Cages.ZSHRC + ": put there by another cage -> noted in this cage's record as used by it"),
+                first::toString);
+        assertTrue(mac.readFile(STATE_ROOT + "/claude/journal.jsonl").contains("{\"kind\":\"umask.found\",\"fields\":{\"path\":\"" + Cages.ZSHRC + "\"}"));
+        assertClean(backend, other, "after its apply");
+        assertEquals(0, backend.apply(other).writes());
     }
 
     // ------------------------------------------------------------------ interleavings
