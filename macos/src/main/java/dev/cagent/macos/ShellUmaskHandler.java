@@ -12,15 +12,16 @@ import java.util.Set;
  *
  * <p>Reads the file with {@code stat} and {@code cat}. Adds the marked block once at the end (a
  * block with other content between the markers is rewritten), as the file's owner, after saving
- * a backup. Undo restores the original bytes, or removes just the block when the file was edited
- * since.
+ * a backup. Undo restores the original bytes, or, when the file was edited since, takes out just
+ * the block (putting back the block it replaced, when there was one). A block found already there
+ * is noted in the record ({@link #FOUND}), so that it stays while this cage uses it.
  */
 final class ShellUmaskHandler implements StepHandler<ShellUmask> {
 
     static final String EDITED = "umask.edited";
 
     /**
-     * A note that this cage found its block already there, put in by another cage: undoing that
+     * A note that this cage found its block already there (another cage put it in): undoing that
      * cage then leaves the block to this one ({@link SharedByCages}). It takes nothing back itself.
      */
     static final String FOUND = "umask.found";
@@ -68,22 +69,22 @@ final class ShellUmaskHandler implements StepHandler<ShellUmask> {
         if (current.isPresent() && current.get().equals(wanted)) {
             return notedAsUsed(step.file(), ctx) ? List.of()
                     : List.of(new Change("umask block in " + step.file(), "noted in this cage's record as used by it",
-                            "put there by another cage", List.of(), List.of(Journal.Entry.of(FOUND, "path", step.file()))));
+                            "already there, not in this cage's record", List.of(), List.of(Journal.Entry.of(FOUND, "path", step.file()))));
         }
         String actual = current.isEmpty() ? "no file" : blockOf(current.get()).isPresent() ? "a changed cagent block" : "no cagent block";
         return List.of(FileEdits.edit(EDITED, "umask block in " + step.file(), step.file(), step.owner(), stat.map(StatEntry::mode).orElse(0644), current, wanted,
                 "umask " + step.umask() + " in a marked block", actual, ctx));
     }
 
-    /**
-     * Takes the edit back. When the file was edited since, only the block is: the block found
-     * before the edit (another cage's, when two share the file) is put back, else the block goes.
-     */
     /** True when this cage's record says it edited the file or found its block there. */
     private static boolean notedAsUsed(String file, Context ctx) {
         return ctx.journal().entries().stream().anyMatch(e -> (e.kind().equals(EDITED) || e.kind().equals(FOUND)) && file.equals(e.fields().get("path")));
     }
 
+    /**
+     * Takes the edit back. When the file was edited since, only the block is: the block found
+     * before the edit (another cage's, when two share the file) is put back, else the block goes.
+     */
     @Override
     public UndoAction undo(Journal.Entry entry, Context ctx) {
         if (entry.kind().equals(FOUND)) {

@@ -218,7 +218,7 @@ class SharedByCagesAttackTest {
 
         assertTrue(first.succeeded(), first::toString);
         assertEquals(zshrc, mac.readFile(Cages.ZSHRC));
-        assertTrue(first.toString().contains("umask block in " + Cages.ZSHRC + ": put there by another cage -> noted in this cage's record as used by it"),
+        assertTrue(first.toString().contains("umask block in " + Cages.ZSHRC + ": already there, not in this cage's record -> noted in this cage's record as used by it"),
                 first::toString);
         assertTrue(mac.readFile(STATE_ROOT + "/claude/journal.jsonl").contains("{\"kind\":\"umask.found\",\"fields\":{\"path\":\"" + Cages.ZSHRC + "\"}"));
         assertClean(backend, other, "after its apply");
