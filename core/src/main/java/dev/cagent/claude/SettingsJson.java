@@ -66,6 +66,11 @@ final class SettingsJson {
     }
 
     static JsonValue.Obj read(String text) {
+        if (text.startsWith("\uFEFF")) {
+            // the JSON reader skips it, so the file would be written back without it
+            throw new SettingsParseException(1, 1, "the file starts with a byte order mark (U+FEFF), which JSON texts must not carry",
+                    "save the file as UTF-8 without a BOM");
+        }
         JsonReader reader = new JsonReader(new StringReader(text));
         reader.setStrictness(Strictness.STRICT);
         try {
@@ -193,7 +198,10 @@ final class SettingsJson {
 
         /** The indentation unit (tab, or the narrowest run of spaces), line ending and final newline of {@code text}. */
         static Format of(String text) {
-            String newline = text.contains("\r\n") ? "\r\n" : "\n";
+            // mixed line ends: the more frequent wins (the whole text is written anew in one style)
+            int crlf = text.split("\r\n", -1).length - 1;
+            int lf = text.split("\n", -1).length - 1 - crlf;
+            String newline = crlf > lf ? "\r\n" : "\n";
             boolean finalNewline = text.isEmpty() ? DEFAULT.finalNewline : text.endsWith("\n");
             String indent = null;
             for (String line : text.split("\n")) {

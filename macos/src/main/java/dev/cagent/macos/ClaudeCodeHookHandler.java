@@ -3,6 +3,7 @@ package dev.cagent.macos;
 import dev.cagent.ClaudeCodeHook;
 import dev.cagent.MacPaths;
 import dev.cagent.SharedWorkspace;
+import dev.cagent.claude.ClaudeHook;
 import dev.cagent.claude.ClaudeSettings;
 import dev.cagent.claude.SettingsParseException;
 import dev.cagent.macos.parse.StatEntry;
@@ -40,6 +41,9 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
         step.jqCandidates().forEach(ctx.view()::wantStat);
         ctx.view().wantStat(step.settingsFile());
         directoriesToCreate(step).forEach(ctx.view()::wantStat);
+        if (FileEdits.noRoomForTemporary(step.settingsFile()).isEmpty()) {
+            FileEdits.wantPlace(step.settingsFile(), ctx);
+        }
     }
 
     @Override
@@ -79,7 +83,15 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
         if (step.location() != ClaudeCodeHook.Location.PROJECT && !FileEdits.ownedBy(file, step.owner(), stat, "claudeCodeHook(...)", ctx)) {
             return List.of();
         }
+        Optional<String> unsafe = FileEdits.unsafePlace(file, step.owner(), ctx);
+        if (unsafe.isPresent()) {
+            ctx.refuse(unsafe.get());
+            return List.of();
+        }
         Optional<String> current = FileEdits.read(file, step.owner(), stat, ctx);
+        if (!FileEdits.exactText(file, current, ctx)) {
+            return List.of();
+        }
         ClaudeSettings settings;
         try {
             settings = current.map(ClaudeSettings::parse).orElse(ClaudeSettings.empty());
@@ -117,9 +129,13 @@ final class ClaudeCodeHookHandler implements StepHandler<ClaudeCodeHook> {
                 ClaudeSettings settings = ClaudeSettings.parse(text);
                 return settings.hasCagentHook() ? settings.withoutCagentHook().toJson() : text; // not rewritten in another layout
             } catch (SettingsParseException e) {
-                return text; // no longer JSON: leave it as the person left it
+                throw new FileEdits.CannotTell("it is no longer valid JSON (" + e.getMessage() + "), so cagent cannot take out its hook"
+                        + " (the PostToolUse entry whose command holds '" + ClaudeHook.MARKER.trim() + "')");
             }
         });
+        if (file.kept() != null) {
+            return file;
+        }
         List<Op> writes = new ArrayList<>(file.writes());
         // the journal tells whether the settings file leaves: it does when it still holds what cagent wrote
         FileEdits.DirectoryCleanup directories = FileEdits.removeCreatedDirectories(entry.items(), Set.of(), ctx);

@@ -57,8 +57,8 @@ final class Engine {
     /** The engine's own journal kind: cagent made its state directory (and perhaps the root above it). */
     static final String STATE_CREATED = "state.created";
 
-    /** Rights whose ACL grant to anyone makes cagent distrust its record: through them someone else could steer undo. */
-    private static final Set<AclRight> MODIFYING_RIGHTS = EnumSet.of(AclRight.WRITE_DATA, AclRight.APPEND_DATA, AclRight.DELETE,
+    /** Rights whose ACL grant to anyone makes cagent distrust its record or an edit's place: through them someone else could steer it. */
+    static final Set<AclRight> MODIFYING_RIGHTS = EnumSet.of(AclRight.WRITE_DATA, AclRight.APPEND_DATA, AclRight.DELETE,
             AclRight.DELETE_CHILD, AclRight.WRITE_ATTRIBUTES, AclRight.WRITE_EXTATTRIBUTES, AclRight.WRITE_SECURITY, AclRight.CHANGE_OWNER);
 
     private static final Logger log = LoggerFactory.getLogger(MacOsBackend.class);

@@ -2,6 +2,7 @@ package dev.cagent.macos;
 
 import dev.cagent.MacPaths;
 import dev.cagent.SharedWorkspace;
+import dev.cagent.macos.parse.AclEntry;
 import dev.cagent.macos.parse.LsEntry;
 import dev.cagent.macos.parse.StatEntry;
 
@@ -46,6 +47,108 @@ final class FileEdits {
         return Optional.empty();
     }
 
+    /** Asks for what {@link #unsafePlace} reads, in the next batch. */
+    static void wantPlace(String file, Context ctx) {
+        ctx.view().wantStat(temporary(file));
+        ctx.view().wantAcl(file);
+        for (String dir = MacPaths.parent(file); ; dir = MacPaths.parent(dir)) {
+            ctx.view().wantStat(dir);
+            ctx.view().wantAcl(dir);
+            if (dir.equals("/")) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Why an edit of {@code file} as {@code writer} could be steered or lose something, when it
+     * could. The edit writes {@code file.cagent-new} with {@code tee}, which follows a link, and
+     * renames it over the file. So nothing but a regular file (left by an edit that stopped) may
+     * stand at that temporary path; and when the writer is root or the human, no one else (but
+     * administrators) may add, rename or remove entries in the file's directory (sticky or not: a
+     * new entry is all a link takes) nor rename a directory above it (a sticky one protects what
+     * it does not own). Missing
+     * directories are the ones cagent makes, as the writer. A file with other names (hard links)
+     * or with ACL entries of its own would lose them to the rename. The agent writing its own
+     * files needs none of this: whoever could steer it could write there anyway.
+     */
+    static Optional<String> unsafePlace(String file, String writer, Context ctx) {
+        String tmp = temporary(file);
+        Optional<StatEntry> atTemporary = ctx.view().stat(tmp);
+        if (atTemporary.isPresent() && atTemporary.get().type() != StatEntry.FileType.FILE) {
+            return Optional.of(tmp + " is " + atTemporary.get().type().described() + ": cagent writes the new version of " + file
+                    + " there first, then renames it over; remove it, then apply again");
+        }
+        String parent = MacPaths.parent(file);
+        Optional<StatEntry> parentStat = ctx.view().stat(parent);
+        if (parentStat.isPresent() && parentStat.get().type() != StatEntry.FileType.DIRECTORY) {
+            return Optional.of(file + " lies in " + parent + ", which is " + parentStat.get().type().described() + ", not a directory: name the real path instead");
+        }
+        if (writer.equals(ctx.agent())) {
+            return Optional.empty();
+        }
+        Optional<LsEntry> listed = ctx.view().acl(file);
+        if (listed.isPresent() && listed.get().links() > 1) {
+            return Optional.of(file + " has " + listed.get().links() + " names (hard links): cagent replaces it with an edited copy, which would leave"
+                    + " the other names with the old text; keep one name (a symbolic link elsewhere is fine), or make the change by hand");
+        }
+        List<String> own = listed.map(LsEntry::acl).orElse(List.of()).stream().filter(ace -> !ace.inherited())
+                .map(ace -> ace.toChmodText(false)).toList();
+        if (!own.isEmpty()) {
+            return Optional.of(file + " has ACL entries of its own (" + String.join("; ", own) + "), which the edited copy renamed over it would not"
+                    + " have: remove them (chmod -N), apply, then add them again; or make the change by hand");
+        }
+        for (String dir = parent; ; dir = MacPaths.parent(dir)) {
+            Optional<StatEntry> stat = ctx.view().stat(dir);
+            if (stat.isPresent()) {
+                StatEntry d = stat.get();
+                String fix = "; keep " + file + " in a directory that only " + writer + " (and root) can change";
+                if (d.type() != StatEntry.FileType.DIRECTORY) {
+                    return Optional.of(file + " lies below " + dir + ", which is " + d.type().described() + ": name the real path instead");
+                }
+                if (d.uid() != 0 && !d.user().equals(writer)) {
+                    return Optional.of(file + " lies in " + dir + ", which belongs to " + d.user() + ": " + d.user()
+                            + " could put a link where cagent writes as " + writer + fix);
+                }
+                int writeBits = (d.mode() & 02) | (ADMINISTRATORS.contains(d.group()) ? 0 : d.mode() & 020);
+                boolean othersChangeEntries = writeBits != 0 && (dir.equals(parent) || (d.mode() & 01000) == 0);
+                List<String> aclWriters = ctx.view().acl(dir).map(LsEntry::acl).orElse(List.of()).stream()
+                        .filter(ace -> ace.allow() && ace.rights().stream().anyMatch(Engine.MODIFYING_RIGHTS::contains))
+                        .filter(ace -> !trusted(ace.principal(), writer))
+                        .map(ace -> ace.toChmodText(true)).toList();
+                if (othersChangeEntries || !aclWriters.isEmpty()) {
+                    return Optional.of(file + " lies in " + dir + ", where others than " + writer + " may add, rename or remove entries ("
+                            + (othersChangeEntries ? "mode " + HomeDirectoryHandler.mode(d.mode()) : String.join("; ", aclWriters))
+                            + "): one could put a link where cagent writes as " + writer + fix);
+                }
+            }
+            if (dir.equals("/")) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** Groups whose members may become root anyway (sudo): their write access to a directory steers nothing they could not. */
+    private static final Set<String> ADMINISTRATORS = Set.of("wheel", "admin");
+
+    private static boolean trusted(AclEntry.Principal principal, String writer) {
+        return principal.kind() == AclEntry.Principal.Kind.USER ? principal.name().equals(writer) || principal.name().equals("root")
+                : principal.kind() == AclEntry.Principal.Kind.GROUP && ADMINISTRATORS.contains(principal.name());
+    }
+
+    /**
+     * Refuses text cagent could not write back exactly: the machine's bytes are read as UTF-8, and
+     * any that are not come back as U+FFFD. True when the text is fine (or there is none).
+     */
+    static boolean exactText(String path, Optional<String> text, Context ctx) {
+        if (text.isPresent() && text.get().indexOf('\uFFFD') >= 0) {
+            ctx.refuse(path + " holds bytes that are not UTF-8 text (or the character U+FFFD): cagent would not write them back exactly;"
+                    + " make the change by hand");
+            return false;
+        }
+        return true;
+    }
+
     /** Writes that replace {@code path} with {@code content}, as {@code owner}, atomically. */
     static List<Op> replace(String path, String owner, int mode, String content) {
         String tmp = temporary(path);
@@ -84,7 +187,8 @@ final class FileEdits {
     static Change edit(String kind, String subject, String path, String owner, int mode,
                        Optional<String> current, String wanted, String expected, String actual, Context ctx) {
         List<Op> writes = new ArrayList<>();
-        String backup = ctx.state().backupOf(path);
+        // one backup per version: a later edit of a file edited since keeps the first one's
+        String backup = current.map(text -> ctx.state().backupOf(path, text)).orElseGet(() -> ctx.state().backupOf(path));
         current.ifPresent(text -> writes.add(Op.root(MacCommands.writeFile(backup, text))));
         writes.addAll(replace(path, owner, mode, wanted));
         Journal.Entry entry = Journal.Entry.of(kind, "path", path, "owner", owner, "mode", HomeDirectoryHandler.mode(mode),
@@ -92,9 +196,18 @@ final class FileEdits {
         return new Change(subject, expected, actual, writes, List.of(entry));
     }
 
+    /** Thrown by an undo's {@code removeOwnPart} when the text no longer shows which part is cagent's. */
+    static final class CannotTell extends RuntimeException {
+        CannotTell(String why) {
+            super(why);
+        }
+    }
+
     /**
      * Takes an edit back: the original bytes when the file is as cagent left it, else
-     * {@code removeOwnPart} applied to what is there now (empty result: nothing of cagent's left).
+     * {@code removeOwnPart} applied to what is there now (the same text: nothing of cagent's left;
+     * {@link CannotTell}: the file is kept, and the report says why). Nothing is written where
+     * {@link #unsafePlace} finds the edit could be steered now.
      */
     static UndoAction undo(Journal.Entry entry, Context ctx, UnaryOperator<String> removeOwnPart) {
         String path = entry.get("path");
@@ -102,6 +215,11 @@ final class FileEdits {
         int mode = Integer.parseInt(entry.get("mode"), 8);
         String backup = entry.get("backup");
         boolean created = Boolean.parseBoolean(entry.get("created"));
+        wantPlace(path, ctx);
+        Optional<String> unsafe = unsafePlace(path, owner, ctx);
+        if (unsafe.isPresent()) {
+            return UndoAction.keep("cagent's part of " + path, unsafe.get().replace("apply again", "undo again"));
+        }
         List<Op> writes = new ArrayList<>();
         if (removesTemporary(path, ctx)) {
             writes.add(Op.as(owner, MacCommands.removeFile(temporary(path))));
@@ -110,6 +228,7 @@ final class FileEdits {
         // something else than a file there now is not what cagent wrote: never read through it
         Optional<String> now = stat.isPresent() && stat.get().type() == StatEntry.FileType.FILE ? ctx.view().readAs(owner, path) : Optional.empty();
         String description;
+        try {
         if (stat.isPresent() && stat.get().type() != StatEntry.FileType.FILE) {
             description = "nothing of cagent's left in " + path + " (" + stat.get().type().described()
                     + " stands there now, left as it is)";
@@ -138,6 +257,9 @@ final class FileEdits {
                 writes.addAll(replace(path, owner, mode, reverted));
                 description = "took cagent's part out of " + path + " (it was edited since, so the rest is kept)";
             }
+        }
+        } catch (CannotTell e) {
+            return UndoAction.keep("cagent's part of " + path, e.getMessage() + ": take it out by hand");
         }
         if (!created && ctx.view().stat(backup).isPresent()) {
             writes.add(Op.root(MacCommands.removeFile(backup)));

@@ -49,6 +49,7 @@ final class SeatbeltProfileHandler implements StepHandler<SeatbeltProfile> {
         ctx.view().wantStat(MacCommands.SANDBOX_EXEC);
         ctx.view().wantStat(step.profileFile());
         FileEdits.rootOwnedDirectories(step.profileFile()).forEach(ctx.view()::wantStat);
+        FileEdits.wantPlace(step.profileFile(), ctx);
     }
 
     @Override
@@ -70,8 +71,16 @@ final class SeatbeltProfileHandler implements StepHandler<SeatbeltProfile> {
         if (!FileEdits.regularFileOrMissing(file, stat, ctx) || !FileEdits.ownedBy(file, ROOT, stat, "seatbeltProfileFile(...)", ctx)) {
             return List.of();
         }
+        Optional<String> unsafe = FileEdits.unsafePlace(file, ROOT, ctx);
+        if (unsafe.isPresent()) {
+            ctx.refuse(unsafe.get());
+            return List.of();
+        }
         String wanted = SeatbeltPolicy.render(step);
         Optional<String> current = FileEdits.read(file, ROOT, stat, ctx);
+        if (!FileEdits.exactText(file, current, ctx)) {
+            return List.of();
+        }
         boolean sameText = current.isPresent() && current.get().equals(wanted);
         if (sameText && stat.get().mode() == MODE) {
             return List.of();

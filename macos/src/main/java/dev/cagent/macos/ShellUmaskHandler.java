@@ -1,5 +1,6 @@
 package dev.cagent.macos;
 
+import dev.cagent.MacPaths;
 import dev.cagent.ShellUmask;
 import dev.cagent.macos.parse.StatEntry;
 
@@ -40,7 +41,7 @@ final class ShellUmaskHandler implements StepHandler<ShellUmask> {
     public void prefetch(ShellUmask step, Context ctx) {
         ctx.view().wantStat(step.file());
         if (FileEdits.noRoomForTemporary(step.file()).isEmpty()) {
-            ctx.view().wantStat(FileEdits.temporary(step.file()));
+            FileEdits.wantPlace(step.file(), ctx);
         }
     }
 
@@ -64,7 +65,19 @@ final class ShellUmaskHandler implements StepHandler<ShellUmask> {
         if (!FileEdits.ownedBy(step.file(), step.owner(), stat, "humanUmask(...)", ctx)) {
             return List.of();
         }
+        if (ctx.view().stat(MacPaths.parent(step.file())).isEmpty()) {
+            ctx.refuse(step.file() + ": its directory " + MacPaths.parent(step.file()) + " does not exist; create it, or point humanUmask at the file your shell reads");
+            return List.of();
+        }
+        Optional<String> unsafe = FileEdits.unsafePlace(step.file(), step.owner(), ctx);
+        if (unsafe.isPresent()) {
+            ctx.refuse(unsafe.get());
+            return List.of();
+        }
         Optional<String> current = FileEdits.read(step.file(), step.owner(), stat, ctx);
+        if (!FileEdits.exactText(step.file(), current, ctx)) {
+            return List.of();
+        }
         String wanted = withBlock(current.orElse(""), step.block());
         if (current.isPresent() && current.get().equals(wanted)) {
             return notedAsUsed(step.file(), ctx) ? List.of()
@@ -92,8 +105,13 @@ final class ShellUmaskHandler implements StepHandler<ShellUmask> {
         }
         Optional<String> foundBlock = Boolean.parseBoolean(entry.get("created")) ? Optional.empty()
                 : ctx.view().read(entry.get("backup")).flatMap(original -> blockOf(original).map(range -> original.substring(range[0], range[1])));
-        return FileEdits.undo(entry, ctx, text -> foundBlock.map(block -> blockOf(text).isPresent() ? withBlock(text, block) : text)
-                .orElseGet(() -> withoutBlock(text)));
+        return FileEdits.undo(entry, ctx, text -> {
+            if (brokenBlock(text)) {
+                throw new FileEdits.CannotTell("its cagent block was edited by hand (a marker line is gone), so cagent cannot tell its lines from yours"
+                        + " (the umask line it added, and the marker left)");
+            }
+            return foundBlock.map(block -> blockOf(text).isPresent() ? withBlock(text, block) : text).orElseGet(() -> withoutBlock(text));
+        });
     }
 
     /** The text with exactly one cagent block, at the place of an existing one or at the end. */
@@ -117,25 +135,43 @@ final class ShellUmaskHandler implements StepHandler<ShellUmask> {
         return blockOf(text).isPresent();
     }
 
-    /** Start (inclusive) and end (exclusive, after the end marker's newline) of the block. */
+    /**
+     * Start (inclusive) and end (exclusive, after the end marker's line end) of the first block:
+     * an end marker line and the nearest start marker line above it. A marker without its pair
+     * (left by a hand edit) is the person's text, and never joins cagent's lines to its own.
+     */
     private static Optional<int[]> blockOf(String text) {
-        int start = lineStart(text, ShellUmask.BLOCK_START);
-        if (start < 0) {
-            return Optional.empty();
+        int start = -1;
+        for (int at = 0; at < text.length(); ) {
+            int newline = text.indexOf('\n', at);
+            int next = newline < 0 ? text.length() : newline + 1;
+            String line = text.substring(at, newline < 0 ? text.length() : newline);
+            line = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+            if (line.equals(ShellUmask.BLOCK_START)) {
+                start = at;
+            } else if (line.equals(ShellUmask.BLOCK_END) && start >= 0) {
+                return Optional.of(new int[] {start, next});
+            }
+            at = next;
         }
-        int endLine = text.indexOf("\n" + ShellUmask.BLOCK_END, start);
-        if (endLine < 0) {
-            return Optional.empty();
-        }
-        int end = endLine + 1 + ShellUmask.BLOCK_END.length();
-        if (end < text.length() && text.charAt(end) == '\n') {
-            end++;
-        }
-        return Optional.of(new int[] {start, end});
+        return Optional.empty();
     }
 
-    private static int lineStart(String text, String line) {
-        int at = text.startsWith(line) ? 0 : text.indexOf("\n" + line);
-        return at <= 0 ? at : at + 1;
+    /**
+     * True when the remains of a block stand in the text without a whole block: a marker line
+     * next to a umask line, the other marker gone (a hand edit). What is cagent's cannot be told.
+     */
+    private static boolean brokenBlock(String text) {
+        if (blockOf(text).isPresent()) {
+            return false;
+        }
+        List<String> lines = text.lines().map(l -> l.endsWith("\r") ? l.substring(0, l.length() - 1) : l).toList();
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (lines.get(i).equals(ShellUmask.BLOCK_START) && lines.get(i + 1).matches("umask [0-7]{3,4}")
+                    || lines.get(i).matches("umask [0-7]{3,4}") && lines.get(i + 1).equals(ShellUmask.BLOCK_END)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -146,7 +146,7 @@ class ClaudeHookInstallTest {
         List<String> writes = coop.writesSince(mark).stream().map(RecordedCommand::argv).map(List::toString)
                 .filter(a -> a.contains("settings.json")).toList();
         assertEquals(List.of(
-                "[/usr/bin/sudo, -n, --, /usr/bin/tee, " + new StateFiles(StateFiles.DEFAULT_ROOT, AGENT).backupOf(USER_SETTINGS) + "]",
+                "[/usr/bin/sudo, -n, --, /usr/bin/tee, " + new StateFiles(StateFiles.DEFAULT_ROOT, AGENT).backupOf(USER_SETTINGS, original) + "]",
                 "[/usr/bin/sudo, -n, -u, meeseeks, --, /usr/bin/tee, /Users/meeseeks/.claude/settings.json.cagent-new]",
                 "[/usr/bin/sudo, -n, -u, meeseeks, --, /bin/chmod, -h, 0600, /Users/meeseeks/.claude/settings.json.cagent-new]",
                 "[/usr/bin/sudo, -n, -u, meeseeks, --, /bin/mv, -f, /Users/meeseeks/.claude/settings.json.cagent-new, /Users/meeseeks/.claude/settings.json]"),
