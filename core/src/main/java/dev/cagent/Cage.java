@@ -1,7 +1,7 @@
 package dev.cagent;
 
 /**
- * Entry point: {@code Cage.forUser("meeseeks").uid(669).deny("/etc")...build()} describes a cage
+ * Entry point: {@code Cage.forUser("meeseeks").human("alice").deny("/Users/alice")...build()} describes a cage
  * as an immutable {@link CagePlan} that a {@link Backend} can preview, apply, verify and undo.
  */
 public final class Cage {

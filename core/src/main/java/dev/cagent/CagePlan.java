@@ -237,7 +237,11 @@ public final class CagePlan {
             return this;
         }
 
-        /** Denies the agent {@code read,write,execute,list} on {@code path}, as the seed does. */
+        /**
+         * Denies the agent what the seed's {@code read,write,execute,list} means on {@code path}:
+         * on a directory list, add_file and search (read, write and execute on a file; {@code list}
+         * is {@code read}'s name on directories, not a fourth right).
+         */
         public Builder deny(String path) {
             return deny(path, AclRight.seedDenial());
         }

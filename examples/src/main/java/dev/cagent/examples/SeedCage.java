@@ -30,7 +30,7 @@ import java.util.Locale;
  * corrected plan and prints the preview script, the apply report, an access table for the agent
  * and the human, the cost of a re-apply, verify, a collaboration round trip, the command that
  * starts Claude Code in the cage, and undo. On a real Mac, {@code --apply} applies the corrected
- * plan for the logged-in user through sudo.
+ * plan for the logged-in user through sudo, and {@code --undo} takes it back.
  */
 public final class SeedCage {
 
@@ -47,19 +47,25 @@ public final class SeedCage {
 
     public static void main(String[] args) {
         boolean onMac = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("mac");
-        if (!List.of(args).stream().allMatch("--apply"::equals)) {
-            System.err.println("usage: SeedCage [--apply]\n"
+        if (args.length > 1 || args.length == 1 && !List.of("--apply", "--undo").contains(args[0])) {
+            System.err.println("usage: SeedCage [--apply | --undo]\n"
                     + "  without arguments: the seed's cage, end to end, on the embedded fake Mac\n"
-                    + "  --apply: on macOS, preview and apply the corrected cage for the logged-in user through sudo -n");
+                    + "  --apply: on macOS, preview and apply the corrected cage for the logged-in user through sudo -n\n"
+                    + "  --undo:  on macOS, take back everything --apply did, from cagent's record, through sudo -n");
             System.exit(2);
         }
-        boolean apply = List.of(args).contains("--apply");
+        String mode = args.length == 1 ? args[0] : "";
         SeedCage job = new SeedCage(System.out);
-        if (apply && onMac) {
-            job.applyOnThisMac(System.getProperty("user.name"));
+        if (!mode.isEmpty() && onMac) {
+            MacOsBackend backend = MacOsBackend.on(new ExecCommandRunner()).privilege(Privilege.sudoNonInteractive()).build();
+            if (mode.equals("--apply")) {
+                job.applyOn(backend, System.getProperty("user.name"));
+            } else {
+                job.undoOn(backend);
+            }
         } else {
-            if (apply) {
-                System.out.println("--apply needs macOS; running on the embedded fake Mac instead.\n");
+            if (!mode.isEmpty()) {
+                System.out.println(mode + " needs macOS; running on the embedded fake Mac instead.\n");
             }
             job.runOnFakeMac();
         }
@@ -229,8 +235,8 @@ public final class SeedCage {
         out.println("== " + title + " " + "=".repeat(Math.max(3, 90 - title.length())));
     }
 
-    void applyOnThisMac(String human) {
-        MacOsBackend backend = MacOsBackend.on(new ExecCommandRunner()).privilege(Privilege.sudoNonInteractive()).build();
+    /** What {@code --apply} does on a real Mac: preview, then apply when nothing refuses it, then verify. */
+    void applyOn(MacOsBackend backend, String human) {
         CagePlan plan = correctedPlan(human);
         out.print(plan);
         out.print(plan.lint());
@@ -243,5 +249,11 @@ public final class SeedCage {
         }
         out.println(backend.apply(plan));
         out.println(backend.verify(plan));
+        out.println("to take it all back: ./mvnw -q -pl examples -am compile exec:java -Dexec.args=--undo");
+    }
+
+    /** What {@code --undo} does on a real Mac: everything cagent's record says {@code --apply} did, taken back. */
+    void undoOn(MacOsBackend backend) {
+        out.println(backend.undo(AGENT));
     }
 }

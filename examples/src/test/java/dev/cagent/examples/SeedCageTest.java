@@ -185,4 +185,22 @@ class SeedCageTest {
         assertFalse(output.contains(SeedCage.SEED_PASSWORD));
         assertTrue(section(1).contains("password=set (hidden)"), "the seed plan does set a password: " + section(1));
     }
+
+    /** What --apply and --undo do on a real Mac, run against the fake one through the same code. */
+    @Test
+    void applyThenUndoAsOnARealMacLeavesTheMacAsItWas() {
+        dev.cagent.testkit.FakeMac mac = dev.cagent.testkit.FakeMac.stock();
+        dev.cagent.testkit.MacSnapshot stock = mac.snapshot();
+        dev.cagent.macos.MacOsBackend backend = dev.cagent.macos.MacOsBackend.on(mac).build();
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        SeedCage job = new SeedCage(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+
+        job.applyOn(backend, "alice");
+        String applied = buffer.toString(StandardCharsets.UTF_8);
+        assertTrue(applied.contains("0 failed") && applied.contains("-Dexec.args=--undo"), applied);
+        assertTrue(backend.verify(SeedCage.correctedPlan("alice")).isClean());
+        job.undoOn(backend);
+
+        assertEquals(List.of(), stock.diff(mac.snapshot()), buffer.toString(StandardCharsets.UTF_8));
+    }
 }

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * always gives the same command.
  *
  * <pre>{@code
- * RunningCommand claude = backend.launcher(plan).start(List.of("/opt/homebrew/bin/claude"));
+ * RunningCommand claude = backend.launcher(plan).startClaudeCode("/opt/homebrew/bin/claude");
  * }</pre>
  */
 public final class AgentLauncher {
@@ -189,8 +189,17 @@ public final class AgentLauncher {
         return command(program);
     }
 
-    /** Starts {@code program} as the agent; the host reads and writes its streams. */
+    /**
+     * Starts {@code program} as the agent; the host reads and writes its streams. For Claude Code
+     * use {@link #startClaudeCode}: this starts exactly the argv given, without the settings file
+     * that holds the hook when the plan keeps it root-owned.
+     */
     public RunningCommand start(List<String> program) {
         return runner.start(command(program));
+    }
+
+    /** Starts Claude Code as the agent, as {@link #claudeCode} gives it; the host reads and writes its streams. */
+    public RunningCommand startClaudeCode(String claudePath, String... arguments) {
+        return runner.start(claudeCode(claudePath, arguments));
     }
 }

@@ -162,6 +162,14 @@ class LauncherTest {
     }
 
     @Test
+    void startClaudeCodeStartsItWithTheRootOwnedSettingsThatHoldTheHook() throws Exception {
+        RunningCommand process = launcher.startClaudeCode(CLAUDE, "--continue");
+        assertEquals(0, process.waitFor());
+        List<RecordedCommand> started = coop.mac.recorded().stream().filter(RecordedCommand::started).toList();
+        assertEquals(List.of(concat(prefix(), CLAUDE, "--settings", ROOT_SETTINGS, "--continue")), started.stream().map(RecordedCommand::argv).toList());
+    }
+
+    @Test
     void noHostVariableReachesTheAgentUnlessGiven() {
         List<String> variables = environmentOf(launcher.command(List.of(CLAUDE)).argv());
         assertEquals(List.of("HOME", "USER", "LOGNAME", "SHELL", "PATH", "TMPDIR", "LANG", "GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0"),
