@@ -16,6 +16,7 @@ import dev.cagent.testkit.MacSnapshot;
 import dev.cagent.testkit.RecordedCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
@@ -26,8 +27,6 @@ import static dev.cagent.macos.CoopFixture.GROUP;
 import static dev.cagent.macos.CoopFixture.HUMAN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -296,57 +295,25 @@ class FileEditAttackTest {
 
     // ================================================================ umask block
 
-    @Test
-    void aLoneStartMarkerNeverMakesAReapplyEatTheHumansLines() {
-        CoopFixture coop = new CoopFixture();
-        String original = "export A=1\n" + ShellUmask.BLOCK_START + "\nalias precious='important'\nexport KEEP=1\n";
-        coop.mac.writeFile(ZSHRC, HUMAN, "staff", 0644, original);
-        coop.apply(umaskPlan());
-        String first = coop.mac.readFile(ZSHRC);
-        assertTrue(first.contains("alias precious"), first);
-        ApplyReport again = coop.backend.apply(umaskPlan());
-        String second = coop.mac.readFile(ZSHRC);
-        assertTrue(second.contains("alias precious='important'") && second.contains("export KEEP=1"),
-                "the second apply deleted the human's lines:\n--- after 1st apply:\n" + first + "--- after 2nd apply:\n" + second + "--- report:\n" + again);
+    /** Marker lines the person left or copied: none joins their lines to cagent's block. */
+    static List<String> strayMarkers() {
+        return List.of(
+                "export A=1\n" + ShellUmask.BLOCK_START + "\nalias precious='important'\nexport KEEP=1\n",
+                ShellUmask.BLOCK_START + "\nexport KEEP=1\n",
+                "export A=1\n" + ShellUmask.BLOCK_END + "\nexport KEEP=1\n",
+                "a\n" + BLOCK + "b\n" + BLOCK);
     }
 
-    @Test
-    void aLoneStartMarkerThenUndoGivesTheOriginalBack() {
+    @ParameterizedTest
+    @MethodSource("strayMarkers")
+    void strayMarkersKeepEveryLineOfThePersonsAReapplyOnlyReadsAndUndoGivesTheBytesBack(String original) {
         CoopFixture coop = new CoopFixture();
-        String original = "export A=1\n" + ShellUmask.BLOCK_START + "\nalias precious='important'\n";
-        coop.mac.writeFile(ZSHRC, HUMAN, "staff", 0644, original);
-        coop.apply(umaskPlan());
-        coop.undo();
-        assertEquals(original, coop.mac.readFile(ZSHRC));
-    }
-
-    @Test
-    void aLoneStartMarkerReapplyWritesNothing() {
-        CoopFixture coop = new CoopFixture();
-        coop.mac.writeFile(ZSHRC, HUMAN, "staff", 0644, ShellUmask.BLOCK_START + "\nexport KEEP=1\n");
-        ApplyReport report = coop.apply(umaskPlan());
-        assertTrue(coop.mac.readFile(ZSHRC).contains("export KEEP=1"), "a single apply deleted the human's line:\n" + coop.mac.readFile(ZSHRC) + "\n" + report);
-        coop.reapplyOnlyReads(umaskPlan());
-    }
-
-    @Test
-    void aLoneEndMarkerIsHarmless() {
-        CoopFixture coop = new CoopFixture();
-        String original = "export A=1\n" + ShellUmask.BLOCK_END + "\nexport KEEP=1\n";
-        coop.mac.writeFile(ZSHRC, HUMAN, "staff", 0644, original);
-        coop.apply(umaskPlan());
-        coop.reapplyOnlyReads(umaskPlan());
-        coop.undo();
-        assertEquals(original, coop.mac.readFile(ZSHRC));
-    }
-
-    @Test
-    void twoBlocksReapplyWritesNothingAndUndoGivesBytesBack() {
-        CoopFixture coop = new CoopFixture();
-        String original = "a\n" + BLOCK + "b\n" + BLOCK;
         coop.mac.writeFile(ZSHRC, HUMAN, "staff", 0644, original);
         MacSnapshot before = coop.mac.snapshot();
         coop.apply(umaskPlan());
+        String applied = coop.mac.readFile(ZSHRC);
+        original.lines().filter(line -> !line.startsWith("umask") && !line.startsWith("# "))
+                .forEach(line -> assertTrue(applied.contains(line), "apply lost '" + line + "':\n" + applied));
         coop.reapplyOnlyReads(umaskPlan());
         coop.undo();
         assertEquals(List.of(), before.diff(coop.mac.snapshot()));
@@ -478,9 +445,7 @@ class FileEditAttackTest {
         coop.mac.writeFileAs(HUMAN, ZSHRC, edited);
         coop.apply(umaskPlan());
         coop.undo();
-        String after = coop.mac.readFile(ZSHRC);
-        assertFalse(after.contains(ShellUmask.BLOCK_START), "a cagent block stays after undo:\n" + after);
-        assertNotNull(original);
+        assertEquals(original, coop.mac.readFile(ZSHRC), "both edits taken back: the block alice edited, then the block cagent added");
     }
 
     @Test
