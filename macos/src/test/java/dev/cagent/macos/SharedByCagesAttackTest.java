@@ -64,6 +64,18 @@ class SharedByCagesAttackTest {
         return cage("codex", 800, "collabo", "002", ClaudeCodeHook.Location.ROOT_OWNED);
     }
 
+    /** A stock fake Mac with meeseeks' cage, then claude's, applied; its stock snapshot; the backend. */
+    private record Both(FakeMac mac, MacSnapshot stock, MacOsBackend backend) {
+        static Both applied() {
+            FakeMac mac = FakeMac.stock();
+            MacSnapshot stock = mac.snapshot();
+            MacOsBackend backend = Cages.backend(mac);
+            apply(backend, a());
+            apply(backend, b());
+            return new Both(mac, stock, backend);
+        }
+    }
+
     private static void apply(MacOsBackend backend, CagePlan plan) {
         ApplyReport report = backend.apply(plan);
         assertTrue(report.succeeded(), () -> "apply " + plan.agent() + ":\n" + report);
@@ -230,11 +242,10 @@ class SharedByCagesAttackTest {
 
     @Test
     void undoAReapplyAUndoBUndoA() {
-        FakeMac mac = FakeMac.stock();
-        MacSnapshot stock = mac.snapshot();
-        MacOsBackend backend = Cages.backend(mac);
-        apply(backend, a());
-        apply(backend, b());
+        Both both = Both.applied();
+        FakeMac mac = both.mac();
+        MacSnapshot stock = both.stock();
+        MacOsBackend backend = both.backend();
         undo(backend, a());
         assertClean(backend, b(), "after undo A");
         apply(backend, a());
@@ -249,11 +260,10 @@ class SharedByCagesAttackTest {
 
     @Test
     void undoBReapplyBUndoAUndoB() {
-        FakeMac mac = FakeMac.stock();
-        MacSnapshot stock = mac.snapshot();
-        MacOsBackend backend = Cages.backend(mac);
-        apply(backend, a());
-        apply(backend, b());
+        Both both = Both.applied();
+        FakeMac mac = both.mac();
+        MacSnapshot stock = both.stock();
+        MacOsBackend backend = both.backend();
         undo(backend, b());
         assertClean(backend, a(), "after undo B");
         apply(backend, b());
@@ -265,11 +275,10 @@ class SharedByCagesAttackTest {
 
     @Test
     void undoAReapplyAUndoAAgainUndoB() {
-        FakeMac mac = FakeMac.stock();
-        MacSnapshot stock = mac.snapshot();
-        MacOsBackend backend = Cages.backend(mac);
-        apply(backend, a());
-        apply(backend, b());
+        Both both = Both.applied();
+        FakeMac mac = both.mac();
+        MacSnapshot stock = both.stock();
+        MacOsBackend backend = both.backend();
         undo(backend, a());
         apply(backend, a());
         undo(backend, a());
@@ -299,11 +308,10 @@ class SharedByCagesAttackTest {
 
     @Test
     void undoingTheSameCageTwiceDoesNotHandOverTwice() {
-        FakeMac mac = FakeMac.stock();
-        MacSnapshot stock = mac.snapshot();
-        MacOsBackend backend = Cages.backend(mac);
-        apply(backend, a());
-        apply(backend, b());
+        Both both = Both.applied();
+        FakeMac mac = both.mac();
+        MacSnapshot stock = both.stock();
+        MacOsBackend backend = both.backend();
         undo(backend, a());
         String record = mac.readFile(STATE_ROOT + "/claude/journal.jsonl");
         UndoReport second = backend.undo(a());
@@ -424,11 +432,10 @@ class SharedByCagesAttackTest {
 
     @Test
     void aFailedBackupCopyStopsTheUndoAndASecondUndoFinishesIt() {
-        FakeMac mac = FakeMac.stock();
-        MacSnapshot stock = mac.snapshot();
-        MacOsBackend backend = Cages.backend(mac);
-        apply(backend, a());
-        apply(backend, b());
+        Both both = Both.applied();
+        FakeMac mac = both.mac();
+        MacSnapshot stock = both.stock();
+        MacOsBackend backend = both.backend();
         mac.faults().failWhen(cmd -> cmd.argv().stream().anyMatch(arg -> arg.startsWith(STATE_ROOT + "/claude/backups/")) && cmd.argv().contains("/usr/bin/tee"),
                 Fault.exit(1, "tee: write error"));
 
@@ -450,11 +457,10 @@ class SharedByCagesAttackTest {
 
     @Test
     void aFailedBackupCopyThenTheOtherCageUndoneFirst() {
-        FakeMac mac = FakeMac.stock();
-        MacSnapshot stock = mac.snapshot();
-        MacOsBackend backend = Cages.backend(mac);
-        apply(backend, a());
-        apply(backend, b());
+        Both both = Both.applied();
+        FakeMac mac = both.mac();
+        MacSnapshot stock = both.stock();
+        MacOsBackend backend = both.backend();
         mac.faults().failWhen(cmd -> cmd.argv().stream().anyMatch(arg -> arg.startsWith(STATE_ROOT + "/claude/backups/")) && cmd.argv().contains("/usr/bin/tee"),
                 Fault.exit(1, "tee: write error"));
         assertFalse(backend.undo(a()).succeeded());
