@@ -18,7 +18,7 @@ public final class Texts {
     }
 
     /** The index of the first {@link #isControl control character} in {@code s}, or -1. */
-    static int firstControl(String s) {
+    public static int firstControl(String s) {
         for (int i = 0; i < s.length(); i++) {
             if (isControl(s.charAt(i))) {
                 return i;

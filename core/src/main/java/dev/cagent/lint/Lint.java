@@ -68,7 +68,18 @@ public final class Lint {
     public static LintReport check(CagePlan plan, MachineFacts facts) {
         List<Finding> findings = new ArrayList<>();
         UserAccount user = plan.user();
-        plan.stepsOf(AccessDenial.class).forEach(d -> checkDenial(d, plan, facts, findings));
+        plan.stepsOf(AccessDenial.class).forEach(d -> {
+            checkDenial(d, plan, facts, findings);
+            // through a link the deny lands elsewhere: what is true of that place counts as well
+            String real = facts.realPath(d.path());
+            if (!real.equals(d.path())) {
+                List<Finding> there = new ArrayList<>();
+                checkDenial(new AccessDenial(real, d.requested(), d.principal(), d.rights()), plan, facts, there);
+                there.stream().filter(f -> findings.stream().noneMatch(known -> known.rule() == f.rule() && known.subject().equals(d.path())))
+                        .map(f -> new Finding(f.rule(), d.path() + " -> " + real, f.message() + " (" + d.path() + " leads there)", f.fix()))
+                        .forEach(findings::add);
+            }
+        });
         checkAccount(user, plan, findings);
         plan.step(SharedWorkspace.class).ifPresent(ws -> checkWorkspace(ws, plan, findings));
         plan.step(ShellUmask.class).ifPresent(u -> checkUmask(u, plan, findings));

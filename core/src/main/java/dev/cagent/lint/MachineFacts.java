@@ -8,4 +8,12 @@ public interface MachineFacts {
 
     /** Whether {@code path} exists (after following symbolic links). */
     boolean exists(String path);
+
+    /**
+     * Where {@code path} leads once every symbolic link on it is followed: the object a deny
+     * lands on, which lint judges as well. Without a machine, the path itself.
+     */
+    default String realPath(String path) {
+        return path;
+    }
 }

@@ -9,6 +9,7 @@ import dev.cagent.macos.parse.LsEntry;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
@@ -45,7 +46,7 @@ final class AccessDenialHandler implements StepHandler<AccessDenial> {
 
     @Override
     public void prefetch(AccessDenial step, Context ctx) {
-        ctx.view().wantAcl(step.path());
+        wantPrefixes("/", new ArrayDeque<>(names(step.path())), ctx);
     }
 
     @Override
@@ -149,34 +150,65 @@ final class AccessDenialHandler implements StepHandler<AccessDenial> {
         return resolve(path, ctx).isPresent() || ctx.refusals().size() > refusals;
     }
 
-    /** The object a deny lands on: the path, or what its symbolic links lead to. */
+    /**
+     * The object a deny lands on, found as the kernel finds it: name by name from the root, each
+     * symbolic link on the way (not only the last) replaced by its target, a relative target read
+     * from the link's own directory. Empty when something on the way is missing.
+     */
     static Optional<LsEntry> resolve(String path, Context ctx) {
-        String current = path;
-        for (int hop = 0; hop <= MAX_LINKS; hop++) {
-            Optional<LsEntry> entry = ctx.view().acl(current);
-            if (entry.isEmpty() || !entry.get().isSymlink()) {
-                return entry;
-            }
-            String target = entry.get().linkTarget().orElseThrow();
-            current = normalize(target.startsWith("/") ? target : MacPaths.parent(current) + "/" + target);
-        }
-        ctx.refuse("deny target " + path + " passes through more than " + MAX_LINKS + " symbolic links: give the real path");
-        return Optional.empty();
-    }
-
-    /** Removes {@code .} and {@code ..} names lexically. */
-    static String normalize(String path) {
-        Deque<String> parts = new ArrayDeque<>();
-        for (String part : path.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
+        Deque<String> rest = new ArrayDeque<>(names(path));
+        wantPrefixes("/", rest, ctx);
+        String resolved = "/";
+        int hops = 0;
+        while (!rest.isEmpty()) {
+            String name = rest.pollFirst();
+            if (name.equals("..")) {
+                resolved = MacPaths.parent(resolved);
                 continue;
             }
-            if (part.equals("..")) {
-                parts.pollLast();
-            } else {
-                parts.addLast(part);
+            String next = resolved.equals("/") ? "/" + name : resolved + "/" + name;
+            Optional<LsEntry> entry = ctx.view().acl(next);
+            if (entry.isEmpty()) {
+                return entry;
             }
+            if (entry.get().isSymlink()) {
+                if (++hops > MAX_LINKS) {
+                    ctx.refuse("deny target " + path + " passes through more than " + MAX_LINKS + " symbolic links: give the real path");
+                    return Optional.empty();
+                }
+                String target = entry.get().linkTarget().orElseThrow();
+                List<String> targetNames = names(target);
+                for (int i = targetNames.size() - 1; i >= 0; i--) {
+                    rest.addFirst(targetNames.get(i));
+                }
+                if (target.startsWith("/")) {
+                    resolved = "/";
+                }
+                wantPrefixes(resolved, rest, ctx);
+                continue;
+            }
+            if (!rest.isEmpty() && !entry.get().isDirectory()) {
+                return Optional.empty(); // a file on the way: nothing lies below it
+            }
+            resolved = next;
         }
-        return "/" + String.join("/", parts);
+        return ctx.view().acl(resolved);
+    }
+
+    /** The names of a path, {@code .} and empty ones left out. */
+    private static List<String> names(String path) {
+        return Arrays.stream(path.split("/")).filter(n -> !n.isEmpty() && !n.equals(".")).toList();
+    }
+
+    /** Asks for every path the walk from {@code from} through {@code rest} may read, so that they come in one listing. */
+    private static void wantPrefixes(String from, Deque<String> rest, Context ctx) {
+        String prefix = from;
+        for (String name : rest) {
+            if (name.equals("..")) {
+                return; // where it leads depends on links not read yet
+            }
+            prefix = prefix.equals("/") ? "/" + name : prefix + "/" + name;
+            ctx.view().wantAcl(prefix);
+        }
     }
 }

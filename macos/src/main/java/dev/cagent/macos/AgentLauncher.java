@@ -47,7 +47,15 @@ public final class AgentLauncher {
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** Names whose values would be credentials: they would stand in argv, which every process can read. */
-    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|CREDENTIAL).*");
+    private static final Pattern SECRET_NAME = Pattern.compile(
+            "(?i).*(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL).*|.*_KEY|.*_AUTH|AUTH_.*");
+
+    /**
+     * Names the wrapper shell or the dynamic loader act on before the program runs: bash started
+     * as sh imports SHELLOPTS and PS4 (xtrace with a command substitution runs code), reads ENV
+     * or BASH_ENV as a startup file, splits on IFS; the loader injects libraries.
+     */
+    private static final Pattern STARTUP_NAME = Pattern.compile("SHELLOPTS|BASHOPTS|PS4|ENV|BASH_ENV|IFS|CDPATH|BASH_FUNC_.*|LD_.*|DYLD_.*");
 
     /** What the launcher sets itself: the cage's identity, its own TMPDIR, and (GIT_CONFIG_*) git's view of the workspace. */
     private static final Set<String> RESERVED = Set.of("HOME", "USER", "LOGNAME", "SHELL", "PATH", "TMPDIR");
@@ -98,6 +106,10 @@ public final class AgentLauncher {
                 throw new IllegalArgumentException("environment variable " + k + " is set by the launcher for the cage"
                         + (k.equals("PATH") ? ": use withPath(...) to change it" : ": it cannot be replaced"));
             }
+            if (STARTUP_NAME.matcher(k).matches()) {
+                throw new IllegalArgumentException("environment variable " + k + " is read by the launch wrapper's shell or the dynamic loader before the"
+                        + " program starts, where it could run code as the agent: set it inside the program's own configuration instead");
+            }
             if (SECRET_NAME.matcher(k).matches()) {
                 throw new IllegalArgumentException("environment variable " + k + " looks like a credential, and the launcher passes values in argv, which every process can read:"
                         + " let the agent keep its own login (run claude setup-token as the agent) instead");
@@ -105,7 +117,7 @@ public final class AgentLauncher {
             if (v == null) {
                 throw new IllegalArgumentException("environment variable " + k + " has no value (null): give a value, or leave it out");
             }
-            if (v.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            if (Texts.firstControl(v) >= 0) {
                 throw new IllegalArgumentException("environment variable " + k + " has a control character in its value " + Texts.visible(v) + ": remove it");
             }
             if (!v.strip().equals(v)) {
@@ -136,6 +148,8 @@ public final class AgentLauncher {
             throw new IllegalArgumentException("program " + Texts.visible(program.get(0)) + " is not an absolute path: give it as one, e.g. /opt/homebrew/bin/claude,"
                     + " so that no PATH lookup decides what runs as the agent");
         }
+        // normalised (no "..", ".", "//" or trailing "/"), so that what the Seatbelt check reads is what runs
+        MacPaths.check("program", program.get(0));
         UserAccount user = plan.user();
         List<String> argv = new ArrayList<>(List.of(MacCommands.SUDO, "-n", "-u", user.name(), "-H", "--", MacCommands.ENV, "-i"));
         Map<String, String> env = new LinkedHashMap<>();

@@ -13,6 +13,7 @@ import dev.cagent.exec.ShellQuoting;
 import dev.cagent.lint.Finding;
 import dev.cagent.lint.Lint;
 import dev.cagent.lint.LintReport;
+import dev.cagent.lint.MachineFacts;
 import dev.cagent.macos.parse.DsError;
 import dev.cagent.macos.parse.LsEntry;
 import dev.cagent.macos.parse.StatEntry;
@@ -197,7 +198,17 @@ final class Engine {
         // after the prefetch, so that the record's trust check shares the steps' batched stat and ls
         ctx.journal(loadJournal(view, state, plan.agent()));
         ctx.ids(IdResolver.resolve(ctx));
-        LintReport lint = Lint.check(plan, path -> AccessDenialHandler.targetExists(path, ctx));
+        LintReport lint = Lint.check(plan, new MachineFacts() {
+            @Override
+            public boolean exists(String path) {
+                return AccessDenialHandler.targetExists(path, ctx);
+            }
+
+            @Override
+            public String realPath(String path) {
+                return AccessDenialHandler.resolve(path, ctx).map(LsEntry::path).orElse(path);
+            }
+        });
         return new Session(ctx, executor, lint, diffAll(ctx));
     }
 
@@ -866,6 +877,12 @@ final class Engine {
                 return new ScriptOutcome(false, 0, "could not make a private temporary directory: " + (dir == null ? "" : dir.stderr().strip()), false, false);
             }
             String path = dir.stdout().strip() + "/apply.sh";
+            if (!path.matches("[A-Za-z0-9_@%+=:,./-]+")) {
+                // the path goes into AppleScript text and a shell command line unquoted
+                runToEnd(ex, Op.caller(MacCommands.removeTree(dir.stdout().strip())));
+                return new ScriptOutcome(false, 0, "the temporary directory " + dir.stdout().strip()
+                        + " holds characters cagent would have to quote for the administrator prompt: set TMPDIR to a plain path", false, false);
+            }
             ExecutedCommand written = runToEnd(ex, Op.caller(MacCommands.writeFile(path, script)));
             if (failed(written)) {
                 return new ScriptOutcome(false, 0, describeFailure(written), false, false);

@@ -138,12 +138,17 @@ final class FileEdits {
 
     /**
      * Refuses text cagent could not write back exactly: the machine's bytes are read as UTF-8, and
-     * any that are not come back as U+FFFD. True when the text is fine (or there is none).
+     * any that are not come back as U+FFFD; a NUL cannot travel in the scripts. True when the text is fine (or there is none).
      */
     static boolean exactText(String path, Optional<String> text, Context ctx) {
         if (text.isPresent() && text.get().indexOf('\uFFFD') >= 0) {
             ctx.refuse(path + " holds bytes that are not UTF-8 text (or the character U+FFFD): cagent would not write them back exactly;"
                     + " make the change by hand");
+            return false;
+        }
+        if (text.isPresent() && text.get().indexOf('\0') >= 0) {
+            // the edit travels as a shell word in the preview and the administrator prompt's script, which cannot hold NUL
+            ctx.refuse(path + " holds a NUL byte, which a text file should not: cagent would not write it back exactly; make the change by hand");
             return false;
         }
         return true;

@@ -4,7 +4,9 @@ import dev.cagent.exec.Command;
 import dev.cagent.exec.ShellQuoting;
 import dev.cagent.exec.Stdin;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -28,16 +30,22 @@ final class ScriptRenderer {
      */
     static String render(String header, List<Section> sections, Function<Op, Command> wrap, boolean progress) {
         StringBuilder sb = new StringBuilder("#!/bin/sh\n");
-        header.lines().forEach(l -> sb.append("# ").append(l).append('\n'));
-        boolean secrets = sections.stream().flatMap(s -> s.ops().stream()).anyMatch(op -> wrap.apply(op).stdin().containsSecret());
-        if (secrets) {
+        comment(sb, "# ", header);
+        Set<String> secrets = new LinkedHashSet<>();
+        sections.stream().flatMap(s -> s.ops().stream()).flatMap(op -> wrap.apply(op).stdin().parts().stream())
+                .filter(Stdin.SecretPart.class::isInstance).forEach(part -> secrets.add(((Stdin.SecretPart) part).variable()));
+        if (!secrets.isEmpty()) {
             sb.append("# Secrets are read from environment variables, never written here: export them before running.\n");
         }
         sb.append("set -eu\n");
+        // a check inside a pipeline ends only its own side: dscl would read nothing and succeed
+        secrets.forEach(variable -> sb.append(": \"${").append(variable).append(":?export ").append(variable).append(" first}\"\n"));
         int done = 0;
         for (Section section : sections) {
-            sb.append('\n').append("# ").append(section.title()).append('\n');
-            section.notes().forEach(n -> sb.append("#   ").append(n).append('\n'));
+            sb.append('\n');
+            comment(sb, "# ", section.title());
+            // notes hold values read from the machine: a line break in one must not end the comment
+            section.notes().forEach(n -> comment(sb, "#   ", n));
             for (Op op : section.ops()) {
                 sb.append(line(wrap.apply(op))).append('\n');
                 if (progress) {
@@ -47,6 +55,11 @@ final class ScriptRenderer {
             }
         }
         return sb.toString();
+    }
+
+    /** {@code text} as comment lines: every line it holds (by any line break) starts with {@code prefix}. */
+    private static void comment(StringBuilder sb, String prefix, String text) {
+        text.lines().forEach(l -> sb.append(prefix).append(l).append('\n'));
     }
 
     /** One command as a script line. */

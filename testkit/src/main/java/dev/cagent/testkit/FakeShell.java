@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * A {@code /bin/sh} for the small grammar of cagent's preview script (command contract, section
  * 6), so that the admin-prompt path runs the very script a person reviews. A line is a comment,
- * blank, {@code set -e}/{@code set -eu}, {@code printf FORMAT ARGS... [>&2|>/dev/null]}, or one
+ * blank, {@code set -e}/{@code set -eu}, {@code : WORD...}, {@code printf FORMAT ARGS... [>&2|>/dev/null]}, or one
  * command of words, optionally fed by {@code printf '%s' WORD |} and optionally followed by
  * {@code >/dev/null}. A word joins single-quoted text (which may span lines), backslash escapes,
  * bare {@code [A-Za-z0-9_@%+=:,./-]} and double-quoted text with {@code $NAME}, {@code ${NAME}}
@@ -56,11 +56,15 @@ final class FakeShell {
     private record Redirect(boolean toStderr) implements Token {
     }
 
-    private sealed interface Step permits SetOptions, Printf, Run {
+    private sealed interface Step permits SetOptions, Check, Printf, Run {
         int line();
     }
 
     private record SetOptions(int line, String flags) implements Step {
+    }
+
+    /** {@code : WORD...}: expands its words (a {@code ${NAME:?message}} fails there), does nothing else. */
+    private record Check(int line, List<Word> words) implements Step {
     }
 
     private record Printf(int line, List<Word> words, Redirect redirect) implements Step {
@@ -131,6 +135,9 @@ final class FakeShell {
                 if (step instanceof SetOptions set) {
                     exitOnError |= set.flags().contains("e");
                     nounset |= set.flags().contains("u");
+                    status = 0;
+                } else if (step instanceof Check check) {
+                    expand(check.words(), process.env(), nounset);
                     status = 0;
                 } else if (step instanceof Printf printf) {
                     String text = format(expand(printf.words(), process.env(), nounset));
@@ -299,6 +306,12 @@ final class FakeShell {
                 throw new SyntaxError(line);
             }
             return new SetOptions(line, words.get(1).literal());
+        }
+        if (first.equals(":")) {
+            if (redirect != null) {
+                throw new SyntaxError(line);
+            }
+            return new Check(line, words.subList(1, words.size()));
         }
         if (first.equals("printf")) {
             if (words.size() < 2) {
