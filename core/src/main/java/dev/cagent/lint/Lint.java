@@ -4,6 +4,7 @@ import dev.cagent.AccessDenial;
 import dev.cagent.AclRight;
 import dev.cagent.CagePlan;
 import dev.cagent.ClaudeCodeHook;
+import dev.cagent.IdRequest;
 import dev.cagent.MacPaths;
 import dev.cagent.Modes;
 import dev.cagent.Password;
@@ -17,9 +18,12 @@ import dev.cagent.HomeDirectory;
 import dev.cagent.seatbelt.SeatbeltPolicy;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -97,11 +101,13 @@ public final class Lint {
     private static void checkDenial(AccessDenial d, CagePlan plan, MachineFacts facts, List<Finding> findings) {
         String path = d.path();
         String home = plan.user().home();
-        boolean critical = path.equals(SHARED_TEMP)
-                || (CRITICAL_PATHS.contains(path) && (d.blocksTraversal() || (d.rights().contains(AclRight.READ_DATA) && !path.equals("/Applications"))));
+        // APFS compares names without case by default: /private/TMP is /private/tmp
+        String criticalPath = CRITICAL_PATHS.stream().filter(p -> p.equalsIgnoreCase(path)).findFirst().orElse(null);
+        boolean critical = SHARED_TEMP.equalsIgnoreCase(path)
+                || (criticalPath != null && (d.blocksTraversal() || (d.rights().contains(AclRight.READ_DATA) && !criticalPath.equals("/Applications"))));
         if (critical) {
             findings.add(new Finding(Rule.DENY_CRITICAL_PATH, path,
-                    "denying " + rightNames(d) + " on " + path + " breaks every program the agent runs" + criticalReason(path),
+                    "denying " + rightNames(d) + " on " + path + " breaks every program the agent runs" + criticalReason(criticalPath),
                     "remove deny(\"" + d.requested() + "\"); deny narrower paths below it instead"));
         }
         blockedBy(d, home).ifPresent(why -> findings.add(new Finding(Rule.DENY_BLOCKS_HOME, path,
@@ -179,7 +185,28 @@ public final class Lint {
         };
     }
 
+    /** The groups whose members are administrators, by name and GID: admin (80) may use sudo, wheel (0) is root's. */
+    public static final Map<String, Integer> ADMINISTRATOR_GROUPS = administratorGroups();
+
+    private static Map<String, Integer> administratorGroups() {
+        Map<String, Integer> groups = new LinkedHashMap<>(); // in this order, so that probes run in the same order every time
+        groups.put("admin", 80);
+        groups.put("wheel", 0);
+        return Collections.unmodifiableMap(groups);
+    }
+
     private static void checkAccount(UserAccount user, CagePlan plan, List<Finding> findings) {
+        String fix = "give the agent a group of its own: collaborationGroup(\"collabo\") with a free GID, e.g. collaborationGroupIdFirstFreeIn(600, 699)";
+        plan.step(CollaborationGroup.class).ifPresent(g -> {
+            if (ADMINISTRATOR_GROUPS.containsKey(g.name()) || g.gid() instanceof IdRequest.Exactly id && ADMINISTRATOR_GROUPS.containsValue(id.id())) {
+                findings.add(new Finding(Rule.AGENT_IS_ADMINISTRATOR, "group " + g.name() + " " + g.gid(),
+                        "the collaboration group makes the agent a member of an administrators' group (admin 80 may use sudo, wheel 0 is root's)", fix));
+            }
+        });
+        if (user.primaryGroup() instanceof PrimaryGroup.Id id && ADMINISTRATOR_GROUPS.containsValue(id.gid())) {
+            findings.add(new Finding(Rule.AGENT_IS_ADMINISTRATOR, "primary GID " + id.gid(),
+                    "with primary group " + id.gid() + " the agent counts as a member of an administrators' group (sudo's %admin rule matches it)", fix));
+        }
         if (user.primaryGroup() instanceof PrimaryGroup.Id id && id.gid() == 20) {
             findings.add(new Finding(Rule.PRIMARY_GROUP_STAFF, user.name(),
                     "with primary group staff (20) the agent gets group access to everything group-owned by staff, which is most of every user's files",

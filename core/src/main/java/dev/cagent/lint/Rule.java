@@ -12,6 +12,7 @@ public enum Rule {
     DENY_PRIVATE_ETC(Severity.WARNING, "a deny on /private/etc or below breaks the shell's startup, PATH or TLS"),
     DENY_TARGET_MISSING(Severity.ERROR, "a deny target does not exist on the machine"),
     DENY_INSIDE_AGENTS_REACH(Severity.ERROR, "a deny target lies in the agent's home or the workspace, where the agent can replace it"),
+    AGENT_IS_ADMINISTRATOR(Severity.ERROR, "the agent's group is admin or wheel: it could become root"),
     PRIMARY_GROUP_STAFF(Severity.WARNING, "the agent's primary group is staff"),
     ID_IN_SYSTEM_RANGE(Severity.WARNING, "a UID or GID below 500, where Apple adds system accounts"),
     WORKSPACE_FILES_EXECUTABLE(Severity.ERROR, "the workspace's file mode makes every file executable or setuid/setgid"),

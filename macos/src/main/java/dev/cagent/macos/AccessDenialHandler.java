@@ -3,6 +3,7 @@ package dev.cagent.macos;
 import dev.cagent.AccessDenial;
 import dev.cagent.AclRight;
 import dev.cagent.MacPaths;
+import dev.cagent.exec.ShellQuoting;
 import dev.cagent.lint.Rule;
 import dev.cagent.macos.parse.AclEntry;
 import dev.cagent.macos.parse.LsEntry;
@@ -91,7 +92,17 @@ final class AccessDenialHandler implements StepHandler<AccessDenial> {
         for (String name : entry.get("rights").split(",")) {
             added.add(AclRight.valueOf(name));
         }
-        List<AclEntry> denials = ctx.view().acl(path).map(e -> denialsOf(user, e)).orElse(List.of());
+        Optional<LsEntry> listed = ctx.view().acl(path);
+        if (!ctx.view().userIds().containsKey(user)) {
+            // the account was deleted by hand: its entries now name its UUID, which no record tells cagent
+            List<String> orphans = listed.map(LsEntry::acl).orElse(List.of()).stream()
+                    .filter(ace -> !ace.allow() && ace.principal().kind() == AclEntry.Principal.Kind.UUID && ace.rights().containsAll(added))
+                    .map(ace -> ace.index() + ": " + ace.principal().name() + " deny " + names(ace.rights(), directory)).toList();
+            return orphans.isEmpty() ? UndoAction.nothingLeft("remove deny entry of " + user + " on " + path)
+                    : UndoAction.keep("deny entry of " + user + " on " + path, "the account is gone (deleted by hand), so its entry shows only a UUID ("
+                            + String.join("; ", orphans) + "); if it was the agent's, remove it with sudo chmod -a# INDEX " + ShellQuoting.quote(path));
+        }
+        List<AclEntry> denials = listed.map(e -> denialsOf(user, e)).orElse(List.of());
         Optional<AclEntry> own = denials.stream().filter(AccessDenialHandler::isPlain).findFirst();
         Set<AclRight> remove = EnumSet.copyOf(added);
         remove.retainAll(own.map(AclEntry::rights).orElse(Set.of()));

@@ -52,7 +52,9 @@ final class CollaborationGroupHandler implements StepHandler<CollaborationGroup>
                     List.of(Journal.Entry.of(CREATED, "group", group.name(), "gid", Integer.toString(gid)))));
         }
         for (String member : group.members()) {
-            boolean isMember = exists && ctx.view().userIds().containsKey(member) && ctx.view().isMember(member, group.name());
+            // a name already listed (an account deleted by hand and made again, say) is there before cagent: not cagent's to add or take
+            boolean isMember = exists && (ctx.view().userIds().containsKey(member) ? ctx.view().isMember(member, group.name())
+                    : ctx.view().group(group.name()).map(g -> g.values("GroupMembership").contains(member)).orElse(false));
             if (!isMember) {
                 changes.add(new Change("membership of " + member, "explicit member", "not a member",
                         List.of(Op.root(MacCommands.addMember(member, group.name()))),

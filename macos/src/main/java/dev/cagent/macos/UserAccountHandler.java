@@ -1,7 +1,9 @@
 package dev.cagent.macos;
 
+import dev.cagent.CollaborationGroup;
 import dev.cagent.Password;
 import dev.cagent.UserAccount;
+import dev.cagent.lint.Lint;
 import dev.cagent.macos.parse.DsRecord;
 
 import java.util.ArrayList;
@@ -63,6 +65,14 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
         }
         DsRecord existing = record.get();
         boolean ours = ctx.journal().has(CREATED, e -> e.get("user").equals(user.name()));
+        if (!ours) {
+            Optional<String> administrator = administratorGroup(user.name(), existing, ctx);
+            if (administrator.isPresent()) {
+                ctx.refuse("user " + user.name() + " already exists and is an administrator (" + administrator.get() + "): it cannot be the"
+                        + " low-privilege agent; choose another name for the agent, or take it out of that group first");
+                return List.of();
+            }
+        }
         List<Change> changes = new ArrayList<>();
         wanted.forEach((key, value) -> {
             List<String> actual = existing.values(key);
@@ -74,7 +84,7 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
                 // a UniqueID that differs has been refused by IdResolver already, with the holder named
                 if (!key.equals("UniqueID")) {
                     ctx.refuse("user " + user.name() + " already exists with " + key + " " + actualText + ", the plan says " + value
-                            + ": it is another account; choose another name for the agent, or adopt it with " + adoptingSetting(key, actualText));
+                            + ": it is another account; choose another name for the agent, or adopt it with " + adoptingSetting(key, actualText, ctx));
                 }
                 return;
             }
@@ -90,6 +100,19 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
         return Change.thenFlushDirectoryCache(changes);
     }
 
+    /** How an existing account is an administrator, if it is: its primary group, or an explicit membership. */
+    private static Optional<String> administratorGroup(String name, DsRecord existing, Context ctx) {
+        for (Map.Entry<String, Integer> group : Lint.ADMINISTRATOR_GROUPS.entrySet()) {
+            if (existing.values("PrimaryGroupID").contains(Integer.toString(group.getValue()))) {
+                return Optional.of("primary group " + group.getKey() + ", " + group.getValue());
+            }
+            if (ctx.view().group(group.getKey()).map(g -> g.values("GroupMembership").contains(name)).orElse(false)) {
+                return Optional.of("member of " + group.getKey());
+            }
+        }
+        return Optional.empty();
+    }
+
     private static Map<String, String> wantedAttributes(UserAccount user, Context ctx) {
         Map<String, String> wanted = new LinkedHashMap<>();
         wanted.put("RealName", user.realName());
@@ -101,9 +124,16 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
         return wanted;
     }
 
-    /** The plan setting that makes the plan match an existing account's identity attribute. */
-    private static String adoptingSetting(String key, String value) {
-        return key.equals("NFSHomeDirectory") ? "home(\"" + value + "\")" : "primaryGroupId(" + value + ")";
+    /**
+     * The plan setting that makes the plan match an existing account's identity attribute: for a
+     * primary GID no group holds, the collaboration group made with that GID.
+     */
+    private static String adoptingSetting(String key, String value, Context ctx) {
+        if (key.equals("NFSHomeDirectory")) {
+            return "home(\"" + value + "\")";
+        }
+        boolean held = value.matches("\\d+") && ctx.view().groupWithGid(Integer.parseInt(value)).isPresent();
+        return !held && ctx.plan().step(CollaborationGroup.class).isPresent() ? "collaborationGroupId(" + value + ")" : "primaryGroupId(" + value + ")";
     }
 
     private static Optional<Change> passwordChange(UserAccount user, DsRecord existing, boolean ours, Context ctx) {
@@ -114,8 +144,11 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
             if (hasPassword) {
                 return Optional.empty(); // cagent cannot read a password back; it sets one only where there is none
             }
-            return Optional.of(new Change("password", "set", "none", List.of(Op.root(MacCommands.setPassword(user.name(), given.secret()))),
-                    List.of(Journal.Entry.of(PASSWORD_SET, "user", user.name()))));
+            // on an account cagent did not make, undo also puts the Password attribute back as it was (first the
+            // password goes, then the attribute: entries are taken back newest first)
+            List<Journal.Entry> journal = ours ? List.of(Journal.Entry.of(PASSWORD_SET, "user", user.name()))
+                    : List.of(attributeEntry(user.name(), "Password", existing.values("Password")), Journal.Entry.of(PASSWORD_SET, "user", user.name()));
+            return Optional.of(new Change("password", "set", "none", List.of(Op.root(MacCommands.setPassword(user.name(), given.secret()))), journal));
         }
         if (hasPassword) {
             if (!ours) {

@@ -77,6 +77,8 @@ final class DirectoryServices {
     private final Map<Kind, TreeMap<String, TreeMap<String, List<String>>>> records = Map.of(
             Kind.USERS, new TreeMap<>(), Kind.GROUPS, new TreeMap<>());
     private final TreeMap<String, String> shadowHashes = new TreeMap<>();
+
+    private static final String SHADOW_HASH_DATA = "ShadowHashData";
     private final boolean generatedUidOnCreate;
     private int uuidSequence;
 
@@ -287,24 +289,35 @@ final class DirectoryServices {
 
     // --- passwords ------------------------------------------------------------------------
 
-    /** Sets a password as {@code dscl passwd} does: the record says {@code ********} and ShadowHash; only a salted hash is kept. */
+    /**
+     * Sets a password as {@code dscl passwd} does: the record says {@code ********} and ShadowHash,
+     * and holds the salted hash in ShadowHashData (here a stand-in value; only the hash is kept,
+     * beside the record). Deleting ShadowHashData from the record removes the password, as on a Mac.
+     */
     void setPassword(String user, Secret password) {
-        TreeMap<String, List<String>> record = record(Kind.USERS, user).orElseThrow();
-        put(record, "Password", "********");
-        put(record, "AuthenticationAuthority", SHADOW_AUTHORITY);
-        shadowHashes.put(user, hash(user, password.reveal()));
+        storePassword(user, hash(user, password.reveal()));
     }
 
     /** Gives the user a password nobody knows (a stock human whose password the test does not care about). */
     void setUnknownPassword(String user) {
+        storePassword(user, UNKNOWN_PASSWORD);
+    }
+
+    private void storePassword(String user, String hash) {
         TreeMap<String, List<String>> record = record(Kind.USERS, user).orElseThrow();
         put(record, "Password", "********");
         put(record, "AuthenticationAuthority", SHADOW_AUTHORITY);
-        shadowHashes.put(user, UNKNOWN_PASSWORD);
+        put(record, SHADOW_HASH_DATA, "SALTED-SHA512-PBKDF2");
+        shadowHashes.put(user, hash);
+    }
+
+    /** The stored hash while the record still holds ShadowHashData. */
+    private Optional<String> storedHash(String user) {
+        return record(Kind.USERS, user).filter(r -> r.containsKey(fullKey(SHADOW_HASH_DATA))).map(r -> shadowHashes.get(user));
     }
 
     boolean passwordMatches(String user, String candidate) {
-        String stored = shadowHashes.get(user);
+        String stored = storedHash(user).orElse(null);
         if (stored == null || stored.equals(UNKNOWN_PASSWORD)) {
             return false;
         }
@@ -314,7 +327,9 @@ final class DirectoryServices {
 
     /** The stored hashes, for snapshots: they change when a password changes and reveal nothing. */
     Map<String, String> shadowHashes() {
-        return Map.copyOf(shadowHashes);
+        Map<String, String> present = new TreeMap<>();
+        shadowHashes.keySet().forEach(user -> storedHash(user).ifPresent(hash -> present.put(user, hash)));
+        return Map.copyOf(present);
     }
 
     /**
