@@ -52,6 +52,7 @@ class LaunchAndScriptAttackTest {
 
     // ================================================================== scratch and processes
 
+    /** A directory for real runs, below this module's target directory. */
     static Path scratch(String name) throws IOException {
         Path dir = Path.of("target", "launch-script-attack", name).toAbsolutePath();
         if (Files.exists(dir)) {
@@ -148,8 +149,20 @@ class LaunchAndScriptAttackTest {
         return new Printed(pwd, umask, args, env);
     }
 
-    /** A plan whose home and workspace exist on this machine, writable by nobody. */
+    /**
+     * A plan whose home and workspace exist on this machine, writable by nobody. Skipped where
+     * that cannot work: below /tmp, /var or /etc (a clone in /tmp, say) cagent reads the path as
+     * macOS's /private/tmp..., which Linux lacks; and a root JVM runs the program as nobody, who
+     * must be able to pass through every directory above it.
+     */
     static CagePlan localPlan(Path root) throws IOException {
+        assumeTrue(dev.cagent.MacPaths.canonical(root.toString()).equals(root.toString()), "the build directory lies below /tmp, /var or /etc");
+        if (isRoot()) {
+            for (Path p = root.getParent(); p != null; p = p.getParent()) {
+                assumeTrue(Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE),
+                        "nobody cannot pass through " + p);
+            }
+        }
         Path home = root.resolve("home");
         Path workspace = home.resolve("workshop");
         Files.createDirectories(workspace);
