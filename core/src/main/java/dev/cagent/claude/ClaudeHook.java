@@ -16,7 +16,9 @@ import dev.cagent.exec.ShellQuoting;
  * <p>The command only acts on an absolute path naming an existing regular file that is not a
  * symbolic link, and always exits 0 without output: a hook that fails or prints would disturb
  * the agent's session for a file-mode convenience. It runs as the agent, so a file swapped for a
- * link between the test and {@code chmod} can only lead to a file the agent could change anyway.
+ * link between the test and {@code chmod} can only lead to a file the agent could change anyway;
+ * the same holds for a linked directory earlier in the path, which the test does not look at
+ * ({@code chmod} needs the file's owner, and the agent owns only its own files).
  */
 public final class ClaudeHook {
 
@@ -33,12 +35,14 @@ public final class ClaudeHook {
     public static final String MARKER = ": cagent-share-hook;";
 
     /**
-     * The jq program: the first path field present, only when it is an absolute path without NUL
-     * (a shell would silently drop the NUL and name another file), followed by a '.' so that the
-     * command substitution cannot strip a trailing newline that belongs to the name.
+     * The jq program, run with {@code -n} on the first JSON text only (two texts would print two
+     * paths run together, naming a third file): the first path field present, only when it is an
+     * absolute path without NUL (a shell would silently drop it and name another file) or U+FFFD
+     * (what jq makes of bytes that are not UTF-8: another file's name), followed by a '.' so that
+     * the command substitution cannot strip a trailing newline that belongs to the name.
      */
-    private static final String JQ_FILTER = "(.tool_input.file_path // .tool_input.notebook_path // .tool_response.filePath // empty)"
-            + " | strings | select(startswith(\"/\") and (explode | all(. != 0))) | . + \".\"";
+    private static final String JQ_FILTER = "input | (.tool_input.file_path // .tool_input.notebook_path // .tool_response.filePath // empty)"
+            + " | strings | select(startswith(\"/\") and (explode | all(. != 0 and . != 65533))) | . + \".\"";
 
     private ClaudeHook() {
     }
@@ -53,7 +57,7 @@ public final class ClaudeHook {
     public static String command(String jqPath) {
         String jq = ShellQuoting.quote(ClaudeCodeHook.checkJqPath(jqPath));
         return MARKER
-                + " f=$(" + jq + " -j '" + JQ_FILTER + "' 2>/dev/null) || exit 0;"
+                + " f=$(" + jq + " -n -j '" + JQ_FILTER + "' 2>/dev/null) || exit 0;"
                 + " f=${f%.};"
                 + " [ -n \"$f\" ] && [ -f \"$f\" ] && [ ! -L \"$f\" ] && /bin/chmod g+rw -- \"$f\" 2>/dev/null;"
                 + " exit 0";

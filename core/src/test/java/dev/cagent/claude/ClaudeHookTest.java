@@ -19,8 +19,8 @@ class ClaudeHookTest {
 
     @Test
     void theCommandIsExactlyThis() {
-        assertEquals(": cagent-share-hook; f=$(/usr/bin/jq -j '(.tool_input.file_path // .tool_input.notebook_path // .tool_response.filePath // empty)"
-                        + " | strings | select(startswith(\"/\") and (explode | all(. != 0))) | . + \".\"' 2>/dev/null) || exit 0;"
+        assertEquals(": cagent-share-hook; f=$(/usr/bin/jq -n -j 'input | (.tool_input.file_path // .tool_input.notebook_path // .tool_response.filePath // empty)"
+                        + " | strings | select(startswith(\"/\") and (explode | all(. != 0 and . != 65533))) | . + \".\"' 2>/dev/null) || exit 0;"
                         + " f=${f%.}; [ -n \"$f\" ] && [ -f \"$f\" ] && [ ! -L \"$f\" ] && /bin/chmod g+rw -- \"$f\" 2>/dev/null; exit 0",
                 ClaudeHook.command("/usr/bin/jq"));
     }
@@ -28,12 +28,12 @@ class ClaudeHookTest {
     @Test
     void aJqPathThatNeedsQuotingIsSingleQuoted() {
         String command = ClaudeHook.command("/Users/Shared/My Tools/$jq`x`");
-        assertTrue(command.contains(" f=$('/Users/Shared/My Tools/$jq`x`' -j "), command);
+        assertTrue(command.contains(" f=$('/Users/Shared/My Tools/$jq`x`' -n -j "), command);
     }
 
     @Test
     void aJqPathInDecomposedFormIsWrittenComposed() {
-        assertTrue(ClaudeHook.command("/opt/cafe\u0301/jq").contains(" f=$('/opt/caf\u00e9/jq' -j "));
+        assertTrue(ClaudeHook.command("/opt/cafe\u0301/jq").contains(" f=$('/opt/caf\u00e9/jq' -n -j "));
     }
 
     @ParameterizedTest

@@ -685,6 +685,10 @@ final class Engine {
             if (journal.isEmpty()) {
                 return new UndoReport(List.of(), List.of("nothing recorded for " + agent + " in " + state.journal() + ": nothing to undo"), List.of(), ex.processes());
             }
+            // an entry of a kind this cagent does not know stops undo before its first write, not halfway
+            journal.entries().stream().map(Journal.Entry::kind)
+                    .filter(kind -> !kind.equals(STATE_CREATED) && !kind.equals(SharedByCages.DIRECTORIES))
+                    .forEach(Engine::handlerForKind);
             Context ctx = new Context(null, view, journal, state);
             SharedByCages shared = new SharedByCages(ctx, other -> loadJournal(view, other, other.agent()));
             List<Journal.Entry> remaining = new ArrayList<>(journal.entries());

@@ -266,7 +266,9 @@ final class FileEdits {
         } catch (CannotTell e) {
             return UndoAction.keep("cagent's part of " + path, e.getMessage() + ": take it out by hand");
         }
-        if (!created && ctx.view().stat(backup).isPresent()) {
+        // an older entry may name the same backup (the same original edited twice): it goes with the last of them
+        if (!created && ctx.view().stat(backup).isPresent()
+                && ctx.journal().entries().stream().noneMatch(e -> e != entry && backup.equals(e.fields().get("backup")))) {
             writes.add(Op.root(MacCommands.removeFile(backup)));
         }
         return UndoAction.run(description, writes);

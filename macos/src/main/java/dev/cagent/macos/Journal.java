@@ -2,8 +2,17 @@ package dev.cagent.macos;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
 import com.google.gson.reflect.TypeToken;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+
+import java.io.IOException;
+import java.io.StringReader;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -179,9 +188,8 @@ final class Journal {
         List<Entry> entries = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             try {
-                Entry entry = GSON.fromJson(lines.get(i), Entry.class);
-                entries.add(new Entry(entry.kind(), entry.fields() == null ? Map.of() : entry.fields(), entry.items() == null ? List.of() : entry.items()));
-            } catch (JsonParseException | NullPointerException e) {
+                entries.add(entryOf(strictly(lines.get(i))));
+            } catch (JsonParseException | IllegalArgumentException e) {
                 boolean last = i == lines.size() - 1 && !text.endsWith("\n");
                 if (!last) {
                     throw new IllegalStateException("journal line " + (i + 1) + " does not parse: " + e.getMessage(), e);
@@ -189,6 +197,57 @@ final class Journal {
             }
         }
         return new Journal(expectedAgent, entries, cutShort);
+    }
+
+    /** One line as JSON, read strictly: what cagent writes, nothing a lenient reader would guess at. */
+    private static JsonElement strictly(String line) {
+        JsonReader reader = new JsonReader(new StringReader(line));
+        reader.setStrictness(Strictness.STRICT);
+        JsonElement element = JsonParser.parseReader(reader);
+        try {
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw new JsonParseException("more after the entry");
+            }
+        } catch (IOException e) {
+            throw new JsonParseException(e);
+        }
+        return element;
+    }
+
+    /** An entry from its JSON: a string kind, an object of string fields and an array of string items (both optional). */
+    private static Entry entryOf(JsonElement json) {
+        if (!json.isJsonObject()) {
+            throw new IllegalArgumentException("an entry is an object, not " + json);
+        }
+        JsonObject object = json.getAsJsonObject();
+        JsonElement kind = object.get("kind");
+        if (kind == null || !kind.isJsonPrimitive() || !kind.getAsJsonPrimitive().isString()) {
+            throw new IllegalArgumentException("an entry needs a kind, as a string");
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        JsonElement given = object.get("fields");
+        if (given != null && !given.isJsonNull()) {
+            if (!given.isJsonObject()) {
+                throw new IllegalArgumentException("the fields of a " + kind.getAsString() + " entry are not an object");
+            }
+            given.getAsJsonObject().entrySet().forEach(e -> fields.put(e.getKey(), text(e.getValue(), kind.getAsString())));
+        }
+        List<String> items = new ArrayList<>();
+        JsonElement listed = object.get("items");
+        if (listed != null && !listed.isJsonNull()) {
+            if (!listed.isJsonArray()) {
+                throw new IllegalArgumentException("the items of a " + kind.getAsString() + " entry are not an array");
+            }
+            listed.getAsJsonArray().forEach(item -> items.add(text(item, kind.getAsString())));
+        }
+        return new Entry(kind.getAsString(), fields, items);
+    }
+
+    private static String text(JsonElement value, String kind) {
+        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+            throw new IllegalArgumentException("a value of a " + kind + " entry is not a string: " + value);
+        }
+        return value.getAsString();
     }
 
     private static boolean wholeJsonObject(String line) {

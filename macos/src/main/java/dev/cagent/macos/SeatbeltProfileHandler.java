@@ -128,10 +128,16 @@ final class SeatbeltProfileHandler implements StepHandler<SeatbeltProfile> {
             }
         } else {
             String backup = entry.get("backup");
-            String original = ctx.view().read(backup).orElseThrow(() -> new IllegalStateException(
-                    "the backup " + backup + " of " + path + " is missing: restore the file by hand"));
-            writes.addAll(FileEdits.replace(path, ROOT, Integer.parseInt(entry.get("mode"), 8), original));
-            writes.add(Op.root(MacCommands.removeFile(backup)));
+            Optional<String> original = ctx.view().read(backup);
+            if (original.isEmpty()) {
+                // a later entry of the same original restored it already and took the backup, or someone removed it
+                return UndoAction.keep("Seatbelt profile " + path, "its backup " + backup + " is gone: the file stays as it is now"
+                        + (edited ? "" : ", cagent's profile; restore the earlier one by hand if you had one"));
+            }
+            writes.addAll(FileEdits.replace(path, ROOT, Integer.parseInt(entry.get("mode"), 8), original.get()));
+            if (ctx.journal().entries().stream().noneMatch(e -> e != entry && backup.equals(e.fields().get("backup")))) {
+                writes.add(Op.root(MacCommands.removeFile(backup)));
+            }
             description = "restored " + path + " byte for byte from its backup" + since;
         }
         FileEdits.DirectoryCleanup directories = FileEdits.removeCreatedDirectories(entry.items(), Set.of(path, FileEdits.temporary(path)), ctx);
