@@ -274,3 +274,20 @@ class SeatbeltAndJournalAttackTest {
         String outcome = undoOutcome();
         assertFalse(outcome.startsWith("THREW"), outcome);
     }
+
+    @Test
+    void duplicatedEntriesWithoutAReplacedProfileUndoCleanly() {
+        // isolates the previous failure: the same doubling, where the profile was created rather than replaced
+        CagePlan plan = Cages.corrected().seatbelt().build();
+        MacSnapshot before = mac.snapshot();
+        apply(plan);
+        List<String> all = mac.readFile(JOURNAL).lines().toList();
+        StringBuilder doubled = new StringBuilder(all.get(0)).append('\n');
+        for (String line : all.subList(1, all.size())) {
+            doubled.append(line).append('\n').append(line).append('\n');
+        }
+        setJournal(doubled.toString());
+        assertEquals("OK", undoOutcome());
+        assertSameState(before, mac.snapshot());
+    }
+}
