@@ -156,9 +156,17 @@ final class MacCommands {
         return listTree(dir, List.of());
     }
 
+    /**
+     * Find words that leave out every entry whose path holds a line break: {@code ls} prints names
+     * raw, so such a name could end one line and forge the next (another owner, another path). What
+     * lies at or below such a name is never listed and never changed.
+     */
+    static final List<String> NO_LINE_BREAK = List.of("!", "-path", "*\n*");
+
     /** The entries of a tree that pass {@code test} (find words), with their modes, owners and ACLs; symlinks are never listed nor followed. */
     static Command listTree(String dir, List<String> test) {
         List<String> argv = new ArrayList<>(List.of(FIND, "-x", dir, "!", "-type", "l"));
+        argv.addAll(NO_LINE_BREAK);
         argv.addAll(test);
         argv.addAll(List.of("-exec", LS, "-led", "{}", "+"));
         return Command.read(argv).withTimeout(TREE_TIMEOUT);

@@ -424,7 +424,9 @@ final class SharedWorkspaceHandler implements StepHandler<SharedWorkspace> {
                 default -> throw new IllegalStateException("unknown workspace journal item: " + parts[0]);
             }
         }
-        for (LsEntry current : now.values()) {
+        // the inherited copies of cagent's entries go with them; copies of entries that were there before cagent stay
+        boolean addedEntries = entry.items().stream().anyMatch(item -> item.startsWith("acl "));
+        for (LsEntry current : addedEntries ? now.values() : List.<LsEntry>of()) {
             for (AclEntry inherited : current.acl()) {
                 if (isInheritedCopy(inherited, group) && TreeFinds.changeable(current)) {
                     removals.computeIfAbsent(inherited.index(), k -> new ArrayList<>()).add(current);

@@ -33,12 +33,14 @@ final class TreeFinds {
     static final int MAX_ARGV_BYTES = 200_000;
 
     /**
-     * What a find may change: never a link; a directory, or a file with one name and neither
+     * What a find may change: nothing whose path holds a line break (never listed, see
+     * {@link MacCommands#NO_LINE_BREAK}); never a link; a directory, or a file with one name and neither
      * setuid nor setgid. Another name (a hard link) may lie outside the tree, and the agent can
      * make one to any file it reaches. A setuid or setgid program made editable by the group would
      * run the agent's code with its owner's rights once undo gave it back its owner and mode.
      */
-    static final List<String> CHANGEABLE = List.of("!", "-type", "l", "(", "-type", "d", "-o", "-links", "1", "!", "-perm", "-4000", "!", "-perm", "-2000", ")");
+    static final List<String> CHANGEABLE = concat(concat(List.of("!", "-type", "l"), MacCommands.NO_LINE_BREAK),
+            List.of("(", "-type", "d", "-o", "-links", "1", "!", "-perm", "-4000", "!", "-perm", "-2000", ")"));
 
     /** The words every find here starts with: what it may change, below the starting point ({@link Action}). */
     static final List<String> BELOW_AND_CHANGEABLE = concat(List.of("-mindepth", "1"), CHANGEABLE);
@@ -254,7 +256,7 @@ final class TreeFinds {
 
     /** True for an entry a find may change ({@link #CHANGEABLE}), as read. */
     static boolean changeable(LsEntry e) {
-        return !e.isSymlink() && (e.isDirectory() || e.links() == 1 && (e.mode() & 06000) == 0);
+        return !e.path().contains("\n") && !e.isSymlink() && (e.isDirectory() || e.links() == 1 && (e.mode() & 06000) == 0);
     }
 
     /** Splits paths into argv-sized groups. */

@@ -146,7 +146,7 @@ class OddFaultTest {
         UndoReport failed = garbled.undo(shared);
 
         assertFalse(failed.succeeded(), failed::toString);
-        assertTrue(failed.toString().contains("FAILED: /usr/bin/sudo -n -- /usr/bin/find -x /Users/Shared/project '!' -type l -exec /bin/ls -led '{}' +"
+        assertTrue(failed.toString().contains("FAILED: /usr/bin/sudo -n -- /usr/bin/find -x /Users/Shared/project '!' -type l '!' -path '*\n*' -exec /bin/ls -led '{}' +"
                 + "  => printed what cagent cannot read safely: ls output line 'garbage line' is neither an entry nor an ACL line"), failed::toString);
         UndoReport finished = Cages.backend(mac).undo(shared);
         assertTrue(finished.succeeded(), finished::toString);

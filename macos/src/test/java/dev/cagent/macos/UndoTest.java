@@ -201,7 +201,7 @@ class UndoTest {
         UndoReport undo = backend.undo("meeseeks");
 
         assertTrue(undo.succeeded(), undo::toString);
-        String find = "/usr/bin/sudo -n -- /usr/bin/find -x /Users/Shared/project -mindepth 1 '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')' -type d";
+        String find = "/usr/bin/sudo -n -- /usr/bin/find -x /Users/Shared/project -mindepth 1 '!' -type l '!' -path '*\n*' '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')' -type d";
         String project = "/usr/bin/sudo -n -- /bin/chmod -h '-a#' %d /Users/Shared/project";
         assertEquals(List.of(String.format(project, 1), find + " -execdir /bin/chmod -h '-a#' 1 '{}' +",
                         String.format(project, 0), find + " -execdir /bin/chmod -h '-a#' 0 '{}' +"),

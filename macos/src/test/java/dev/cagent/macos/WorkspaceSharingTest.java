@@ -112,9 +112,9 @@ class WorkspaceSharingTest {
 
         assertEquals(List.of(
                 "/usr/bin/sudo -n -- /bin/chmod -h '-a#' 1 " + WS,
-                "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " -mindepth 1 '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')' -type d -execdir /bin/chmod -h '-a#' 1 '{}' +",
+                "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " -mindepth 1 '!' -type l '!' -path '*\n*' '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')' -type d -execdir /bin/chmod -h '-a#' 1 '{}' +",
                 "/usr/bin/sudo -n -- /bin/chmod -h '-a#' 0 " + WS,
-                "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " -mindepth 1 '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')' -execdir /bin/chmod -h '-a#' 0 '{}' +"),
+                "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " -mindepth 1 '!' -type l '!' -path '*\n*' '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')' -execdir /bin/chmod -h '-a#' 0 '{}' +"),
                 coop.writesSince(mark).stream().filter(c -> c.argv().contains("-a#")).map(RecordedCommand::toString).toList(),
                 "root walks into alice's 0700 directory; each entry loses its highest index first; tests alone pick every entry holding one");
         assertEquals(List.of(), coop.mac.fileInfo(WS + "/private/agent.txt").orElseThrow().acl());
@@ -188,7 +188,7 @@ class WorkspaceSharingTest {
 
         coop.apply(plan);
 
-        assertEquals(List.of("/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " -mindepth 1 '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')' '!' -group collabo"
+        assertEquals(List.of("/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " -mindepth 1 '!' -type l '!' -path '*\n*' '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')' '!' -group collabo"
                         + " -execdir /usr/sbin/chown -h :collabo '{}' +"),
                 coop.writesSince(mark).stream().filter(WorkspaceTest::touchesTheWorkspace).map(RecordedCommand::toString).toList());
         assertEquals("alice:collabo 0775", describe(WS + "/docs"));
@@ -210,7 +210,7 @@ class WorkspaceSharingTest {
 
         List<RecordedCommand> listings = listingsSince(mark);
         assertEquals(1, listings.size(), listings::toString);
-        assertEquals("/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '(' -type d -o -links +1 -o '!' -group collabo"
+        assertEquals("/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '!' -path '*\n*' '(' -type d -o -links +1 -o '!' -group collabo"
                 + " -o '(' '!' -user meeseeks '!' -user alice ')' -o '!' -perm -0060 ')' -exec /bin/ls -led '{}' +", listings.get(0).toString());
         List<String> objects = objectLines(listings.get(0));
         assertEquals(List.of(WS, WS + "/src", WS + "/tools", WS + "/tools/nested", WS + "/tools/nested/deep", WS + "/tools/shared"),
@@ -228,7 +228,7 @@ class WorkspaceSharingTest {
         coop.apply(plan.toBuilder().collaborationGroupId(650).build());
 
         List<RecordedCommand> listings = listingsSince(mark);
-        assertEquals("/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l -exec /bin/ls -led '{}' +", listings.get(0).toString(),
+        assertEquals("/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " '!' -type l '!' -path '*\n*' -exec /bin/ls -led '{}' +", listings.get(0).toString(),
                 "find refuses -user meeseeks while there is no such user");
         List<String> files = objectLines(listings.get(0)).stream().filter(line -> line.startsWith("-")).toList();
         assertEquals(7, files.size(), String.join("\n", files));
@@ -351,7 +351,7 @@ class WorkspaceSharingTest {
         for (String path : paths) {
             patterns.add("-path " + path);
         }
-        return "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " -mindepth 1 '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')' '(' " + String.join(" -o ", patterns)
+        return "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " -mindepth 1 '!' -type l '!' -path '*\n*' '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')' '(' " + String.join(" -o ", patterns)
                 + " ')' " + primary + " /bin/chmod -h " + arguments + " '{}' +";
     }
 

@@ -148,7 +148,7 @@ class WorkspaceTest {
     void theApplyThatCreatesTheAgentChangesTheTreeInBatchesAndLaterAppliesInsideEachDirectory() {
         int mark = coop.mac.recorded().size();
         coop.apply(plan);
-        String single = " -mindepth 1 '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')'";
+        String single = " -mindepth 1 '!' -type l '!' -path '*\n*' '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')'";
         String find = "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + single;
         String executable = " '(' -perm -0100 -o -perm -0010 -o -perm -0001 ')'";
         assertEquals(List.of(
@@ -251,7 +251,7 @@ class WorkspaceTest {
         int mark = coop.mac.recorded().size();
         coop.undo();
         List<String> treeWrites = coop.writesSince(mark).stream().map(RecordedCommand::toString).filter(c -> c.contains(WS)).toList();
-        String find = "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " -mindepth 1 '!' -type l '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')'";
+        String find = "/usr/bin/sudo -n -- /usr/bin/find -x " + WS + " -mindepth 1 '!' -type l '!' -path '*\n*' '(' -type d -o -links 1 '!' -perm -4000 '!' -perm -2000 ')'";
         String byPath = "/usr/bin/sudo -n -- ";
         assertEquals(List.of(
                 byPath + "/bin/chmod -h '-a#' 1 " + WS,
