@@ -1,6 +1,7 @@
 package dev.cagent;
 
 import dev.cagent.claude.ClaudeHook;
+import dev.cagent.claude.HookRun;
 import dev.cagent.seatbelt.SeatbeltPolicy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -200,48 +201,12 @@ class HookAndSeatbeltAttackTest {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
     }
 
-    private record HookRun(int exitCode, String stdout, String stderr) {
-        void assertQuiet() {
-            assertEquals(0, exitCode, "exit code; stderr: " + stderr);
-            assertEquals("", stdout, "stdout");
-            assertEquals("", stderr, "stderr");
-        }
-    }
-
     private static HookRun runHook(String command, Path cwd, String stdin) {
-        return runHook(command, cwd, stdin.getBytes(StandardCharsets.UTF_8));
+        return HookRun.of(command, cwd, stdin.getBytes(StandardCharsets.UTF_8));
     }
 
     private static HookRun runHook(String command, Path cwd, byte[] stdin) {
-        try {
-            Process process = new ProcessBuilder("/bin/sh", "-c", command).directory(cwd.toFile()).start();
-            CompletableFuture<byte[]> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-            CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-            try (OutputStream in = process.getOutputStream()) {
-                in.write(stdin);
-            } catch (IOException closedEarly) {
-                // the hook may exit without reading everything
-            }
-            if (!process.waitFor(ClaudeHook.TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                fail("the hook did not finish within " + ClaudeHook.TIMEOUT_SECONDS + " s");
-            }
-            return new HookRun(process.exitValue(), new String(stdout.join(), StandardCharsets.UTF_8), new String(stderr.join(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] readAll(InputStream stream) {
-        try (stream; ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            stream.transferTo(out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return HookRun.of(command, cwd, stdin);
     }
 
     // ================================================================== seatbelt

@@ -269,44 +269,8 @@ class ClaudeHookCommandTest {
         return call.toString();
     }
 
-    private record HookRun(int exitCode, String stdout, String stderr) {
-        void assertQuiet() {
-            assertEquals(0, exitCode, "exit code; stderr: " + stderr);
-            assertEquals("", stdout, "stdout");
-            assertEquals("", stderr, "stderr");
-        }
-    }
-
     private HookRun runHook(String command, String stdin) {
-        try {
-            Process process = new ProcessBuilder("/bin/sh", "-c", command).directory(dir.toFile()).start();
-            CompletableFuture<byte[]> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-            CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-            try (OutputStream in = process.getOutputStream()) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            } catch (IOException closedEarly) {
-                // a hook may exit without reading its input (no jq to read it): Claude Code copes, so do we
-            }
-            if (!process.waitFor(ClaudeHook.TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                fail("the hook did not finish within its timeout of " + ClaudeHook.TIMEOUT_SECONDS + " s");
-            }
-            return new HookRun(process.exitValue(), new String(stdout.join(), StandardCharsets.UTF_8), new String(stderr.join(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] readAll(InputStream stream) {
-        try (stream; ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            stream.transferTo(out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return HookRun.of(command, dir, stdin.getBytes(StandardCharsets.UTF_8));
     }
 
     /** jq at /usr/bin/jq (where macOS 15 ships it) or on PATH; null when absent. */

@@ -1,5 +1,8 @@
 package dev.cagent.macos;
 
+import dev.cagent.exec.Command;
+import dev.cagent.exec.CommandResult;
+import dev.cagent.exec.CommandRunner;
 import dev.cagent.report.ApplyReport;
 import dev.cagent.report.UndoReport;
 import dev.cagent.testkit.FakeMac;
@@ -7,6 +10,7 @@ import dev.cagent.testkit.RecordedCommand;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,5 +63,27 @@ final class CoopFixture {
         UndoReport report = backend.undo(AGENT);
         assertTrue(report.succeeded(), report::toString);
         return report;
+    }
+
+    /** A backend on this Mac whose runner does {@code attack} once, just before the first command {@code when} picks. */
+    MacOsBackend racing(Predicate<Command> when, Runnable attack) {
+        CommandRunner runner = new CommandRunner() {
+            private boolean done;
+
+            @Override
+            public CommandResult run(Command command) {
+                if (!done && when.test(command)) {
+                    done = true;
+                    attack.run();
+                }
+                return mac.run(command);
+            }
+
+            @Override
+            public Object machine() {
+                return mac;
+            }
+        };
+        return MacOsBackend.on(runner).readBack(3, Duration.ZERO).build();
     }
 }

@@ -56,28 +56,6 @@ class TreeFindsAttackTest {
         return info.owner() + ":" + info.group() + " " + info.octalMode() + " " + info.acl();
     }
 
-    /** A backend whose runner does {@code attack} once, just before the first command {@code when} picks. */
-    private MacOsBackend racing(Predicate<Command> when, Runnable attack) {
-        CommandRunner runner = new CommandRunner() {
-            private boolean done;
-
-            @Override
-            public CommandResult run(Command command) {
-                if (!done && when.test(command)) {
-                    done = true;
-                    attack.run();
-                }
-                return coop.mac.run(command);
-            }
-
-            @Override
-            public Object machine() {
-                return coop.mac;
-            }
-        };
-        return MacOsBackend.on(runner).readBack(3, Duration.ZERO).build();
-    }
-
     private static boolean isWorkspaceWrite(Command command) {
         return command.isWrite() && command.argv().stream().anyMatch(word -> word.equals(WS) || word.startsWith(WS + "/"));
     }
@@ -132,7 +110,7 @@ class TreeFindsAttackTest {
         coop.apply(plan);
         assertEquals("root:wheel 4755 []", describe(WS + "/tool"), "a setuid program is left alone");
 
-        UndoReport undo = racing(TreeFindsAttackTest::isWorkspaceWrite,
+        UndoReport undo = coop.racing(TreeFindsAttackTest::isWorkspaceWrite,
                 () -> coop.mac.createFileAs(AGENT, WS + "/evil", "#!/bin/sh\n# the agent's code\n", 022)).undo(AGENT);
 
         assertTrue(undo.succeeded(), undo::toString);
@@ -166,7 +144,7 @@ class TreeFindsAttackTest {
         assertFalse(coop.mac.canAccess(AGENT, WS + "/secret.md", Access.WRITE));
         String secretAcl = describe(WS + "/secret.md");
 
-        racing(c -> isWorkspaceWrite(c) && c.argv().contains("-a#"), () -> {
+        coop.racing(c -> isWorkspaceWrite(c) && c.argv().contains("-a#"), () -> {
             asAgent("/bin/mv", "-f", WS + "/notes.md", WS + "/notes.old");
             asAgent("/bin/mv", "-f", WS + "/secret.md", WS + "/notes.md");
         }).apply(plan);
@@ -505,7 +483,7 @@ class TreeFindsAttackTest {
         coop.mac.addAce(WS + "/sub/inner/z", "group:collabo allow read,write");
         MacSnapshot stock = coop.mac.snapshot();
         int[] seen = {0};
-        racing(c -> isWorkspaceWrite(c) && seen[0]++ == nth, () -> {
+        coop.racing(c -> isWorkspaceWrite(c) && seen[0]++ == nth, () -> {
             if (coop.mac.as(AGENT).run(Command.write("/bin/mv", "-f", WS + "/sub", WS + "/moved")).succeeded()) {
                 coop.mac.symlink(WS + "/sub", "/Users/alice/.ssh");
             }
@@ -523,7 +501,7 @@ class TreeFindsAttackTest {
         MacSnapshot stock = coop.mac.snapshot();
         coop.apply(plan);
         int[] seen = {0};
-        racing(c -> isWorkspaceWrite(c) && seen[0]++ == nth, () -> {
+        coop.racing(c -> isWorkspaceWrite(c) && seen[0]++ == nth, () -> {
             // once WS is alice's again the agent can no longer rename in it
             if (coop.mac.as(AGENT).run(Command.write("/bin/mv", "-f", WS + "/sub", WS + "/moved")).succeeded()) {
                 coop.mac.symlink(WS + "/sub", "/Users/alice/.ssh");

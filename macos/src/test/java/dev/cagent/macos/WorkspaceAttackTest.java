@@ -56,27 +56,6 @@ class WorkspaceAttackTest {
                 .toList();
     }
 
-    private MacOsBackend racing(Predicate<Command> when, Runnable attack) {
-        CommandRunner runner = new CommandRunner() {
-            private boolean done;
-
-            @Override
-            public CommandResult run(Command command) {
-                if (!done && when.test(command)) {
-                    done = true;
-                    attack.run();
-                }
-                return coop.mac.run(command);
-            }
-
-            @Override
-            public Object machine() {
-                return coop.mac;
-            }
-        };
-        return MacOsBackend.on(runner).readBack(3, Duration.ZERO).build();
-    }
-
     // ------------------------------------------------------------------------------------------
     // forged ls lines: names holding newlines
 
@@ -271,7 +250,7 @@ class WorkspaceAttackTest {
         asAgent("/bin/chmod", "-h", "-a#", "0", WORKSHOP);
         MacSnapshot stock = coop.mac.snapshot();
         int[] seen = {0};
-        MacOsBackend racer = racing(c -> c.isWrite() && c.argv().stream().anyMatch(w -> w.startsWith(WORKSHOP)) && seen[0]++ == nth, () -> {
+        MacOsBackend racer = coop.racing(c -> c.isWrite() && c.argv().stream().anyMatch(w -> w.startsWith(WORKSHOP)) && seen[0]++ == nth, () -> {
             if (as(AGENT, "/bin/mv", WORKSHOP, "/Users/meeseeks/moved").succeeded()) {
                 coop.mac.symlink(WORKSHOP, "/Users/alice");
                 swapped[0]++;
@@ -309,7 +288,7 @@ class WorkspaceAttackTest {
         coop.mac.mkdirAs(HUMAN, WS + "/d", 077);
         MacSnapshot stock = coop.mac.snapshot();
         int[] seen = {0};
-        racing(c -> c.isWrite() && c.argv().stream().anyMatch(w -> w.startsWith(WS)) && seen[0]++ == nth, () -> {
+        coop.racing(c -> c.isWrite() && c.argv().stream().anyMatch(w -> w.startsWith(WS)) && seen[0]++ == nth, () -> {
             for (String victim : List.of(WS + "/sudo.txt", WS + "/mine.txt")) {
                 if (as(AGENT, "/bin/mv", "-f", victim, WS + "/d/old-" + victim.substring(WS.length() + 1)).succeeded()) {
                     coop.mac.hardLink(victim, "/Users/alice/.zshrc");
