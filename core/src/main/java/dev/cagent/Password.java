@@ -18,6 +18,11 @@ public sealed interface Password {
      * error never shows the password, only the position and kind of the refused character.
      */
     static Password of(Secret secret) {
+        return new Given(secret);
+    }
+
+    /** Refuses a password that cannot reach dscl unaltered, naming the character and the fix. */
+    private static void check(Secret secret) {
         Objects.requireNonNull(secret, "password");
         String value = secret.reveal();
         if (value.length() > 255) {
@@ -41,7 +46,6 @@ public sealed interface Password {
         if (!value.strip().equals(value)) {
             throw new InvalidPlanException("password", "the password starts or ends with a blank, which is easy to lose on the way: remove it");
         }
-        return new Given(secret);
     }
 
     final class None implements Password {
@@ -57,6 +61,10 @@ public sealed interface Password {
     }
 
     record Given(Secret secret) implements Password {
+        public Given {
+            check(secret);
+        }
+
         @Override
         public String toString() {
             return "set (hidden)";

@@ -4,7 +4,7 @@ package dev.cagent;
 public sealed interface PrimaryGroup {
 
     static PrimaryGroup id(int gid) {
-        return new Id(Names.checkId("primaryGroupId", gid));
+        return new Id(gid);
     }
 
     static PrimaryGroup collaborationGroup() {
@@ -12,6 +12,10 @@ public sealed interface PrimaryGroup {
     }
 
     record Id(int gid) implements PrimaryGroup {
+        public Id {
+            Names.checkId("primaryGroupId", gid);
+        }
+
         @Override
         public String toString() {
             return Integer.toString(gid);

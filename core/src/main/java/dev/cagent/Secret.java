@@ -50,8 +50,17 @@ public final class Secret {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Secret that
-                && MessageDigest.isEqual(value.getBytes(StandardCharsets.UTF_8), that.value.getBytes(StandardCharsets.UTF_8));
+        return other instanceof Secret that && MessageDigest.isEqual(units(value), units(that.value));
+    }
+
+    /** The UTF-16 code units as bytes: every text its own bytes (an encoder would turn each unpaired surrogate into '?'). */
+    private static byte[] units(String text) {
+        byte[] bytes = new byte[text.length() * 2];
+        for (int i = 0; i < text.length(); i++) {
+            bytes[2 * i] = (byte) (text.charAt(i) >> 8);
+            bytes[2 * i + 1] = (byte) text.charAt(i);
+        }
+        return bytes;
     }
 
     @Override

@@ -33,32 +33,56 @@ final class CustomStepHandler implements StepHandler<CustomStep> {
                     + ", which the macOS backend cannot run: implement dev.cagent.macos.MacStep");
             return List.of();
         }
+        try {
+            return changesOf(mac, ctx);
+        } catch (IllegalArgumentException | MachineReadException | dev.cagent.exec.CommandException | java.util.concurrent.CancellationException e) {
+            throw e; // a refusal that names the step, or the machine's own failure, which the engine reports
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("step '" + step.describe() + "' failed: " + e, e);
+        }
+    }
+
+    private static List<Change> changesOf(MacStep step, Context ctx) {
         List<CommandResult> results = new ArrayList<>();
-        for (Command probe : mac.probe()) {
+        for (Command probe : step.probe()) {
             if (probe.isWrite()) {
                 throw new IllegalArgumentException("step '" + step.describe() + "' has a probe that writes: " + probe.toShellLine());
             }
             results.add(ctx.view().executor().read(Op.root(probe)));
         }
-        List<Command> changes = mac.changes(results);
+        List<Command> changes = step.changes(results);
         if (changes.isEmpty()) {
             return List.of();
         }
         List<String> undo = new ArrayList<>();
-        for (Command c : mac.undo()) {
+        for (Command c : step.undo()) {
             if (!c.stdin().isEmpty()) {
                 throw new IllegalArgumentException("step '" + step.describe() + "' has an undo command with standard input, which the journal cannot keep: " + c.toShellLine());
             }
+            refuseContext(step, "an undo command", c);
             undo.add(GSON.toJson(c.argv()));
         }
         List<Op> writes = changes.stream().map(c -> {
             if (!c.isWrite()) {
                 throw new IllegalArgumentException("step '" + step.describe() + "' lists a read among its changes: " + c.toShellLine());
             }
+            refuseContext(step, "a change", c);
             return Op.root(c);
         }).toList();
         return List.of(new Change(step.describe(), "in place", "not in place", writes,
                 List.of(Journal.Entry.of(APPLIED, "step", step.describe()).withItems(undo))));
+    }
+
+    /**
+     * Refuses environment variables and a working directory: sudo resets the environment, the
+     * preview script and the journal keep neither, so the command would not run as written.
+     */
+    private static void refuseContext(CustomStep step, String what, Command c) {
+        if (!c.environment().isEmpty() || c.workingDirectory() != null) {
+            throw new IllegalArgumentException("step '" + step.describe() + "' has " + what + " with " + (c.environment().isEmpty() ? "a working directory"
+                    : "environment variables") + ", which sudo, the preview script and the journal do not carry: put absolute paths and settings in its arguments: "
+                    + c.toShellLine());
+        }
     }
 
     @Override

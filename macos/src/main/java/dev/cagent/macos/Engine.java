@@ -198,6 +198,13 @@ final class Engine {
         // after the prefetch, so that the record's trust check shares the steps' batched stat and ls
         ctx.journal(loadJournal(view, state, plan.agent()));
         ctx.ids(IdResolver.resolve(ctx));
+        if (adminPrompt && !executor.caller().equals("root") && !view.isMember(executor.caller(), "admin")) {
+            // the prompt takes any administrator's password, but cagent's reads run with the caller's rights: undo could not
+            // read the backups (root:admin 0750), nor anything else only administrators may read
+            ctx.refuse("under the administrator prompt cagent reads the Mac with " + executor.caller() + "'s own rights, and "
+                    + executor.caller() + " is not an administrator (not in group admin): a later undo could not read cagent's backups;"
+                    + " run it as an administrator, or use a sudo strategy");
+        }
         LintReport lint = Lint.check(plan, new MachineFacts() {
             @Override
             public boolean exists(String path) {
@@ -427,13 +434,16 @@ final class Engine {
                 } catch (StepFailure | Executor.OpFailedException | MachineReadException e) {
                     reports.add(report(new StepReport(sp.step(), StepOutcome.FAILED, done, ex.since(mark), e.getMessage())));
                     failed = true;
+                } catch (CancellationException | dev.cagent.exec.CommandInterruptedException e) {
+                    throw e; // interrupted: stop where it is, the record lets a later apply or undo finish
+                } catch (RuntimeException e) {
+                    // a step's own code (an extension's, say) that throws while reading back: the run is taken back like any failure
+                    reports.add(report(new StepReport(sp.step(), StepOutcome.FAILED, done, ex.since(mark),
+                            "step '" + sp.step().describe() + "' failed while reading back: " + e)));
+                    failed = true;
                 }
             }
-            boolean rolledBack = false;
-            if (failed && options.rollbackOnFailure()) {
-                rollBack(reports);
-                rolledBack = true;
-            }
+            boolean rolledBack = failed && options.rollbackOnFailure() && rollBack(reports);
             return new ApplyReport(reports, s.lint(), ex.processes(), ex.writes(), rolledBack);
         }
 
@@ -473,8 +483,12 @@ final class Engine {
             return changes;
         }
 
-        /** Takes back this run's changes, newest first, then restores the journal as it was. */
-        private void rollBack(List<StepReport> reports) {
+        /**
+         * Takes back this run's changes, newest first, then restores the journal as it was. True
+         * when all of it worked; otherwise the changed steps stay reported as changed, since the
+         * machine may still hold them, and the failed step says what went wrong.
+         */
+        private boolean rollBack(List<StepReport> reports) {
             Context ctx = s.ctx();
             List<Journal.Entry> entries = new ArrayList<>(runEntries);
             Collections.reverse(entries);
@@ -509,15 +523,16 @@ final class Engine {
             }
             for (int i = 0; i < reports.size(); i++) {
                 StepReport r = reports.get(i);
-                if (r.outcome() == StepOutcome.CHANGED) {
+                if (r.outcome() == StepOutcome.CHANGED && problems.isEmpty()) {
                     reports.set(i, new StepReport(r.step(), StepOutcome.ROLLED_BACK, r.changes(), r.commands(), null));
                     listener.stepRolledBack(reports.get(i));
                 } else if (r.outcome() == StepOutcome.FAILED) {
                     String note = problems.isEmpty() ? "\nrolled back: the machine is as it was before this apply"
-                            : "\nrollback incomplete, fix by hand: " + String.join("; ", problems);
+                            : "\nrollback incomplete, fix by hand (undo takes back what the record still names): " + String.join("; ", problems);
                     reports.set(i, new StepReport(r.step(), StepOutcome.FAILED, r.changes(), r.commands(), r.failure() + note));
                 }
             }
+            return problems.isEmpty();
         }
     }
 
@@ -591,8 +606,8 @@ final class Engine {
             reports.forEach(listener::stepFinished);
             boolean anyFailure = failed || unreadable || !stillDiffering.isEmpty();
             boolean rolledBack = false;
-            // a cancelled prompt ran nothing: there is nothing to take back, and no second prompt to ask for
-            if (anyFailure && options.rollbackOnFailure() && !outcome.cancelled()) {
+            // a script that never ran (a cancelled prompt, a script not written) changed nothing: no second prompt to ask for
+            if (anyFailure && options.rollbackOnFailure() && !outcome.ranNothing()) {
                 rolledBack = rollBack(reports, reached, before);
             }
             return new ApplyReport(reports, s.lint(), ex.processes(), ex.writes(), rolledBack);
@@ -619,6 +634,8 @@ final class Engine {
                     listener.stepRolledBack(reports.get(i));
                 } else if (r.outcome() == StepOutcome.FAILED) {
                     String note = outcome.succeeded() ? "\nrolled back: the machine is as it was before this apply"
+                            : outcome.ranNothing() ? "\nrollback not done: the second administrator prompt, to take this apply back, did not run ("
+                                    + outcome.failure().replace(", so nothing was changed", "") + "); what this apply changed stays, and undo takes it back"
                             : "\nrollback incomplete, fix by hand: " + outcome.failure();
                     reports.set(i, new StepReport(r.step(), StepOutcome.FAILED, r.changes(), r.commands(), r.failure() + note));
                 }
@@ -627,8 +644,11 @@ final class Engine {
         }
     }
 
-    /** What an administrator-prompt script did: how many writes completed, and why it stopped. */
-    record ScriptOutcome(boolean succeeded, int completed, String failure, boolean cancelled, boolean progressUnknown) {
+    /**
+     * What an administrator-prompt script did: how many writes completed, and why it stopped;
+     * {@code ranNothing} when it never started (the prompt cancelled, or the script not written).
+     */
+    record ScriptOutcome(boolean succeeded, int completed, String failure, boolean ranNothing, boolean progressUnknown) {
     }
 
     private void pause() {
@@ -878,18 +898,20 @@ final class Engine {
         static ScriptOutcome run(Executor ex, String script) {
             CommandResult dir = ex.runCommand(Command.read(MacCommands.MKTEMP, "-d", "-t", "cagent")).result();
             if (dir == null || dir.exitCode() != 0) {
-                return new ScriptOutcome(false, 0, "could not make a private temporary directory: " + (dir == null ? "" : dir.stderr().strip()), false, false);
+                return new ScriptOutcome(false, 0, "could not make a private temporary directory, so nothing was changed: "
+                        + (dir == null ? "" : dir.stderr().strip()), true, false);
             }
             String path = dir.stdout().strip() + "/apply.sh";
             if (!path.matches("[A-Za-z0-9_@%+=:,./-]+")) {
                 // the path goes into AppleScript text and a shell command line unquoted
                 runToEnd(ex, Op.caller(MacCommands.removeTree(dir.stdout().strip())));
                 return new ScriptOutcome(false, 0, "the temporary directory " + dir.stdout().strip()
-                        + " holds characters cagent would have to quote for the administrator prompt: set TMPDIR to a plain path", false, false);
+                        + " holds characters cagent would have to quote for the administrator prompt, so nothing was changed: set TMPDIR to a plain path", true, false);
             }
             ExecutedCommand written = runToEnd(ex, Op.caller(MacCommands.writeFile(path, script)));
             if (failed(written)) {
-                return new ScriptOutcome(false, 0, describeFailure(written), false, false);
+                runToEnd(ex, Op.caller(MacCommands.removeTree(dir.stdout().strip())));
+                return new ScriptOutcome(false, 0, "the script could not be written, so nothing was changed: " + describeFailure(written), true, false);
             }
             ExecutedCommand prompt = runToEnd(ex, Op.caller(Command.write(MacCommands.OSASCRIPT, "-e",
                     "do shell script \"/bin/sh " + path + "\" with administrator privileges without altering line endings").withTimeout(Duration.ofHours(1))));
@@ -906,7 +928,9 @@ final class Engine {
                 return new ScriptOutcome(false, 0, "the administrator prompt was cancelled, so nothing was changed", true, false);
             }
             int completed = (int) stderr.lines().filter(l -> l.contains("cagent: done ")).count();
-            return new ScriptOutcome(false, completed, describeFailure(prompt), false, false);
+            // the progress lines told how far it got; the failure itself is the rest
+            String failure = describeFailure(prompt).lines().filter(l -> !l.matches(".*cagent: done \\d+\\s*")).collect(java.util.stream.Collectors.joining("\n"));
+            return new ScriptOutcome(false, completed, failure, false, false);
         }
     }
 }

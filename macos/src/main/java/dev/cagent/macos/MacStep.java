@@ -18,9 +18,18 @@ public interface MacStep extends CustomStep {
     /** Read-only commands whose results tell whether the step is in place. */
     List<Command> probe();
 
-    /** The writes needed, given the probe's results in the same order; empty when nothing is to do. */
+    /**
+     * The writes needed, given the probe's results in the same order; empty when nothing is to do.
+     * They run through sudo, which resets the environment: no environment or working directory
+     * (refused otherwise); put absolute paths and settings in the arguments.
+     */
     List<Command> changes(List<CommandResult> probed);
 
-    /** The writes that take back what {@link #changes} did. */
+    /**
+     * The writes that take back what {@link #changes} did. Only their argv is kept in the journal,
+     * so they carry no standard input, environment or working directory (refused otherwise). They
+     * must be safe to run twice ({@code rm -f}, not {@code rm}): an undo stopped half way runs
+     * the step's undo again from its first command.
+     */
     List<Command> undo();
 }

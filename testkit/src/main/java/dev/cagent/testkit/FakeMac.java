@@ -3,6 +3,7 @@ package dev.cagent.testkit;
 import dev.cagent.Names;
 import dev.cagent.Secret;
 import dev.cagent.exec.Command;
+import dev.cagent.exec.Stdin;
 import dev.cagent.exec.CommandResult;
 import dev.cagent.exec.CommandRunner;
 import dev.cagent.exec.CommandStartException;
@@ -239,7 +240,18 @@ public final class FakeMac implements CommandRunner {
         Map<String, String> environment = new TreeMap<>();
         command.environment().forEach((k, v) -> environment.put(k, SECRET_VARIABLE.matcher(k).matches() ? "****" : v));
         recording.add(new RecordedCommand(user, command.argv(), command.stdin().redacted(), environment,
-                command.workingDirectory(), command.effect(), started, outcome.exit(), outcome.out(), outcome.err()));
+                command.workingDirectory(), command.effect(), started, outcome.exit(), redacted(outcome.out(), command), redacted(outcome.err(), command)));
+    }
+
+    /** What a program printed, with every secret of its input blanked: a program such as {@code tee} or {@code cat} echoes it. */
+    private static String redacted(String output, Command command) {
+        String text = output;
+        for (Object part : command.stdin().parts()) {
+            if (part instanceof Stdin.SecretPart secret && !secret.secret().reveal().isEmpty()) {
+                text = text.replace(secret.secret().reveal(), "****");
+            }
+        }
+        return text;
     }
 
     /** A process that ended before anyone looked. */
