@@ -30,7 +30,8 @@ import java.util.Locale;
  * corrected plan and prints the preview script, the apply report, an access table for the agent
  * and the human, the cost of a re-apply, verify, a collaboration round trip, the command that
  * starts Claude Code in the cage, and undo. On a real Mac, {@code --apply} applies the corrected
- * plan for the logged-in user through sudo, and {@code --undo} takes it back.
+ * plan for the logged-in user through sudo ({@code --preview} prints what it would write), and
+ * {@code --undo} takes it back.
  */
 public final class SeedCage {
 
@@ -47,21 +48,22 @@ public final class SeedCage {
 
     public static void main(String[] args) {
         boolean onMac = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("mac");
-        if (args.length > 1 || args.length == 1 && !List.of("--apply", "--undo").contains(args[0])) {
-            System.err.println("usage: SeedCage [--apply | --undo]\n"
+        if (args.length > 1 || args.length == 1 && !List.of("--preview", "--apply", "--undo").contains(args[0])) {
+            System.err.println("usage: SeedCage [--preview | --apply | --undo]\n"
                     + "  without arguments: the seed's cage, end to end, on the embedded fake Mac\n"
-                    + "  --apply: on macOS, preview and apply the corrected cage for the logged-in user through sudo -n\n"
-                    + "  --undo:  on macOS, take back everything --apply did, from cagent's record, through sudo -n");
+                    + "  --preview: on macOS, print the corrected cage's plan, findings and the exact writes apply would run; write nothing\n"
+                    + "  --apply:   on macOS, the same, then apply it for the logged-in user through sudo -n\n"
+                    + "  --undo:    on macOS, take back everything --apply did, from cagent's record, through sudo -n");
             System.exit(2);
         }
         String mode = args.length == 1 ? args[0] : "";
         SeedCage job = new SeedCage(System.out);
         if (!mode.isEmpty() && onMac) {
             MacOsBackend backend = MacOsBackend.on(new ExecCommandRunner()).privilege(Privilege.sudoNonInteractive()).build();
-            if (mode.equals("--apply")) {
-                job.applyOn(backend, System.getProperty("user.name"));
-            } else {
-                job.undoOn(backend);
+            switch (mode) {
+                case "--preview" -> job.previewOn(backend, System.getProperty("user.name"));
+                case "--apply" -> job.applyOn(backend, System.getProperty("user.name"));
+                default -> job.undoOn(backend);
             }
         } else {
             if (!mode.isEmpty()) {
@@ -235,8 +237,8 @@ public final class SeedCage {
         out.println("== " + title + " " + "=".repeat(Math.max(3, 90 - title.length())));
     }
 
-    /** What {@code --apply} does on a real Mac: preview, then apply when nothing refuses it, then verify. */
-    void applyOn(MacOsBackend backend, String human) {
+    /** What {@code --preview} does on a real Mac: the plan, its findings and the exact writes; true when apply would go ahead. */
+    boolean previewOn(MacOsBackend backend, String human) {
         CagePlan plan = correctedPlan(human);
         out.print(plan);
         out.print(plan.lint());
@@ -245,8 +247,16 @@ public final class SeedCage {
         if (!preview.wouldApply()) {
             out.println("apply would refuse this plan:");
             preview.refusals().forEach(r -> out.println("  - " + r));
+        }
+        return preview.wouldApply();
+    }
+
+    /** What {@code --apply} does on a real Mac: the preview, then apply when nothing refuses it, then verify. */
+    void applyOn(MacOsBackend backend, String human) {
+        if (!previewOn(backend, human)) {
             return;
         }
+        CagePlan plan = correctedPlan(human);
         out.println(backend.apply(plan));
         out.println(backend.verify(plan));
         out.println("to take it all back: ./mvnw -q -pl examples -am compile exec:java -Dexec.args=--undo");

@@ -195,6 +195,10 @@ class SeedCageTest {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         SeedCage job = new SeedCage(new PrintStream(buffer, true, StandardCharsets.UTF_8));
 
+        assertTrue(job.previewOn(backend, "alice"));
+        assertEquals(List.of(), stock.diff(mac.snapshot()), "--preview writes nothing");
+        assertTrue(buffer.toString(StandardCharsets.UTF_8).contains("/usr/sbin/createhomedir -c -u meeseeks"), "the preview shows the writes");
+        buffer.reset();
         job.applyOn(backend, "alice");
         String applied = buffer.toString(StandardCharsets.UTF_8);
         assertTrue(applied.contains("0 failed") && applied.contains("-Dexec.args=--undo"), applied);
