@@ -91,7 +91,7 @@ final class FileCommands {
         StringBuilder out = new StringBuilder();
         for (Map.Entry<String, Node> e : sorted) {
             Node node = e.getValue();
-            out.append(modeString(node)).append(node.acl.isEmpty() ? ' ' : '+').append(' ')
+            out.append(modeString(node)).append(node.extendedAttributes ? '@' : node.acl.isEmpty() ? ' ' : '+').append(' ')
                     .append(String.format("%" + links + "d ", node.linkCount()))
                     .append(String.format("%-" + owners + "s  ", files().ownerName(node.uid)))
                     .append(String.format("%-" + groups + "s  ", files().groupName(node.gid)));

@@ -12,6 +12,8 @@ final class Node {
     int gid;
     int mode;
     boolean restricted;
+    /** Whether the object carries extended attributes (com.apple.*): {@code ls -l} then shows '@' where an ACL alone shows '+'. */
+    boolean extendedAttributes;
     List<Ace> acl = new ArrayList<>();
     String content = "";
     /** How many directory entries name this object, for a regular file (hard links). */

@@ -375,6 +375,9 @@ final class Seed {
         file(h + "/.ssh/id_ed25519", uid, 20, 0600,
                 "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n");
         file(h + "/Documents/notes.txt", uid, 20, 0644, "Shopping: milk, coffee\n");
+        // as on a Mac in use: extended attributes (ls shows '@', hiding '+' even where an ACL follows)
+        machine.files.lookup(null, h, false).node().extendedAttributes = true;
+        machine.files.lookup(null, h + "/Documents", false).node().extendedAttributes = true;
         // launchd makes the temporary folders of root and of the logged-in human at boot and login
         temporaryFolder("root", 0, 0);
         temporaryFolder(human, uid, 20);

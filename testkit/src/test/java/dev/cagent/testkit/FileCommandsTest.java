@@ -70,15 +70,15 @@ class FileCommandsTest {
         assertOk(write(root, "/bin/chmod", "+a", "meeseeks deny list,add_file,search", "/Users/alice"));
         String uuid = root.record("/Users/meeseeks").get("GeneratedUID").get(0);
         assertResult(0, """
-                drwxr-x---+ 15 alice  staff  480 Dec  3 16:27 /Users/alice
+                drwxr-x---@ 15 alice  staff  480 Dec  3 16:27 /Users/alice
                  0: user:meeseeks deny list,add_file,search
                  1: group:everyone deny delete
                 """, "", read(root, "/bin/ls", "-led", "/Users/alice"));
         assertOk(write(root, "/usr/bin/dscl", ".", "-delete", "/Users/meeseeks"));
-        assertResult(0, "drwxr-x---+ 15 alice  staff  480 Dec  3 16:27 /Users/alice\n 0: " + uuid
+        assertResult(0, "drwxr-x---@ 15 alice  staff  480 Dec  3 16:27 /Users/alice\n 0: " + uuid
                         + " deny list,add_file,search\n 1: group:everyone deny delete\n", "",
                 read(root, "/bin/ls", "-led", "/Users/alice"));
-        assertResult(0, "drwxr-x---+ 15 alice  staff  480 Dec  3 16:27 /Users/alice\n", "", read(root, "/bin/ls", "-ld", "/Users/alice"));
+        assertResult(0, "drwxr-x---@ 15 alice  staff  480 Dec  3 16:27 /Users/alice\n", "", read(root, "/bin/ls", "-ld", "/Users/alice"));
     }
 
     @Test
@@ -94,7 +94,7 @@ class FileCommandsTest {
     void aPrimaryGroupOfStaffReachesWhatStaffMaySearch() {
         FakeMac mac = FakeMac.stock();
         mac.addUser("meeseeks", 600, 20, "/Users/meeseeks");
-        assertResult(0, "drwx------+ 3 alice  staff  96 Dec  3 16:27 /Users/alice/Documents\n", "",
+        assertResult(0, "drwx------@ 3 alice  staff  96 Dec  3 16:27 /Users/alice/Documents\n", "",
                 read(mac.as("meeseeks"), "/bin/ls", "-ld", "/Users/alice/Documents"));
     }
 

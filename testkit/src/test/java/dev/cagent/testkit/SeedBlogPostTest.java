@@ -102,7 +102,7 @@ class SeedBlogPostTest {
                  0: user:meeseeks deny list,add_file,search
                 """, "", read(mac, "/bin/ls", "-led", "/etc", "/private/etc"));
         assertResult(0, """
-                drwxr-x---+ 15 alice  staff  480 Dec  3 16:27 /Users/alice
+                drwxr-x---@ 15 alice  staff  480 Dec  3 16:27 /Users/alice
                  0: user:meeseeks deny list,add_file,search
                  1: group:everyone deny delete
                 """, "", read(mac, "/bin/ls", "-led", "/Users/alice"));

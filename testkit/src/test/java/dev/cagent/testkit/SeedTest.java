@@ -74,7 +74,7 @@ class SeedTest {
     @Test
     void aliceHomeListsAsTheContractExampleShows() {
         assertResult(0, """
-                drwxr-x---+ 15 alice  staff  480 Dec  3 16:27 /Users/alice
+                drwxr-x---@ 15 alice  staff  480 Dec  3 16:27 /Users/alice
                  0: group:everyone deny delete
                 """, "", read(mac, "/bin/ls", "-led", "/Users/alice"));
         assertEquals(List.of(".CFUserTextEncoding", ".Trash", ".ssh", ".zsh_history", ".zshrc", "Desktop", "Documents",
