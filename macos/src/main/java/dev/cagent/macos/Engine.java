@@ -500,6 +500,9 @@ final class Engine {
                 ctx.view().forget();
                 try {
                     UndoAction action = handlerForKind(entry.kind()).undo(entry, ctx);
+                    if (action.kept() != null) {
+                        problems.add(action.description() + ": " + action.kept());
+                    }
                     for (Op op : action.writes()) {
                         ExecutedCommand done = s.executor().run(op);
                         if (failed(done)) {
@@ -511,6 +514,11 @@ final class Engine {
                 }
             }
             ctx.view().forget();
+            if (!problems.isEmpty()) {
+                // the record keeps naming this run's entries, so that undo takes back what the rollback could not
+                markRolledBack(reports, problems);
+                return false;
+            }
             try {
                 for (Op op : journal.restore(before)) {
                     ExecutedCommand done = s.executor().run(op);
@@ -521,6 +529,12 @@ final class Engine {
             } catch (RuntimeException e) {
                 problems.add(e.getMessage());
             }
+            markRolledBack(reports, problems);
+            return problems.isEmpty();
+        }
+
+        /** The reports after a rollback: the changed steps rolled back when all of it worked, the failed step saying how it ended. */
+        private void markRolledBack(List<StepReport> reports, List<String> problems) {
             for (int i = 0; i < reports.size(); i++) {
                 StepReport r = reports.get(i);
                 if (r.outcome() == StepOutcome.CHANGED && problems.isEmpty()) {
@@ -528,11 +542,10 @@ final class Engine {
                     listener.stepRolledBack(reports.get(i));
                 } else if (r.outcome() == StepOutcome.FAILED) {
                     String note = problems.isEmpty() ? "\nrolled back: the machine is as it was before this apply"
-                            : "\nrollback incomplete, fix by hand (undo takes back what the record still names): " + String.join("; ", problems);
+                            : "\nrollback incomplete (undo takes back what the record still names, once the cause is fixed): " + String.join("; ", problems);
                     reports.set(i, new StepReport(r.step(), StepOutcome.FAILED, r.changes(), r.commands(), r.failure() + note));
                 }
             }
-            return problems.isEmpty();
         }
     }
 
@@ -590,9 +603,13 @@ final class Engine {
                     List<Change> left;
                     try {
                         left = sp.handler().diff(sp.step(), s.ctx());
-                    } catch (MachineReadException e) {
+                    } catch (CancellationException | dev.cagent.exec.CommandInterruptedException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        // unreadable, or a step's own code that throws while reading back: the run is taken back like any failure
                         unreadable = true;
-                        reports.add(new StepReport(sp.step(), StepOutcome.FAILED, summaries, List.of(), e.getMessage()));
+                        reports.add(new StepReport(sp.step(), StepOutcome.FAILED, summaries, List.of(),
+                                e instanceof MachineReadException ? e.getMessage() : "step '" + sp.step().describe() + "' failed while reading back: " + e));
                         opsBefore = opsAfter;
                         continue;
                     }
@@ -738,7 +755,9 @@ final class Engine {
                 }
                 if (action.kept() != null) {
                     kept.add(action.description() + ": " + action.kept());
-                    remaining.remove(entry);
+                    if (!action.later()) {
+                        remaining.remove(entry);
+                    }
                     continue;
                 }
                 if (admin) {
@@ -753,9 +772,12 @@ final class Engine {
             }
             view.forget();
             List<Op> finish;
+            boolean allTakenBack;
             List<String> finishing = new ArrayList<>();
             try {
-                finish = failures.isEmpty() ? removeState(ctx, journal, shared, finishing, kept) : new JournalWriter(ctx).write(new Journal(agent, remaining));
+                // the record goes when nothing of it is left to take back: an entry kept for later keeps it, with its backups
+                allTakenBack = failures.isEmpty() && remaining.stream().allMatch(e -> e.kind().equals(STATE_CREATED));
+                finish = allTakenBack ? removeState(ctx, journal, shared, finishing, kept) : new JournalWriter(ctx).write(new Journal(agent, remaining));
             } catch (MachineReadException e) {
                 return new UndoReport(undone, kept, List.of(e.read().orElseThrow(() -> e)), ex.processes());
             }
@@ -769,7 +791,6 @@ final class Engine {
                     return new UndoReport(List.of(), kept, ex.since(mark).stream().filter(Engine::failed).toList(), ex.processes());
                 }
             } else {
-                boolean allTakenBack = failures.isEmpty();
                 runUntilFailed(ex, finish, failures);
                 if (allTakenBack && !failures.isEmpty()) {
                     // every entry is taken back, but the record must stay for a second undo to end the job:
@@ -778,7 +799,7 @@ final class Engine {
                     runUntilFailed(ex, new JournalWriter(ctx).write(new Journal(agent, remaining)), failures);
                 }
             }
-            if (failures.isEmpty()) {
+            if (failures.isEmpty() && allTakenBack) {
                 undone.addAll(finishing);
                 undone.add("removed cagent's record " + state.agentDirectory());
             }

@@ -223,7 +223,9 @@ final class FileEdits {
         wantPlace(path, ctx);
         Optional<String> unsafe = unsafePlace(path, owner, ctx);
         if (unsafe.isPresent()) {
-            return UndoAction.keep("cagent's part of " + path, unsafe.get().replace("apply again", "undo again"));
+            // the agent's own file is the agent's business (its home goes with the cage); root's or the human's waits for a fix
+            return owner.equals(ctx.agent()) ? UndoAction.keep("cagent's part of " + path, unsafe.get().replace(", then apply again", ""))
+                    : UndoAction.later("cagent's part of " + path, unsafe.get().replace("apply again", "undo again"));
         }
         List<Op> writes = new ArrayList<>();
         if (removesTemporary(path, ctx)) {

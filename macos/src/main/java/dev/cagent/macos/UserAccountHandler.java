@@ -176,10 +176,14 @@ final class UserAccountHandler implements StepHandler<UserAccount> {
     private static List<Op> removePassword(String path, DsRecord existing) {
         List<Op> writes = new ArrayList<>();
         writes.add(Op.root(MacCommands.setAttribute(path, "Password", "*")));
-        for (String key : List.of("AuthenticationAuthority", "ShadowHashData")) {
-            if (!existing.values(key).isEmpty()) {
-                writes.add(Op.root(MacCommands.deleteAttribute(path, key)));
-            }
+        // the hash is in ShadowHashData, which only root's read shows: a ShadowHash authority says it is there
+        boolean shadowHash = !existing.values("ShadowHashData").isEmpty()
+                || existing.values("AuthenticationAuthority").stream().anyMatch(a -> a.contains(";ShadowHash;"));
+        if (!existing.values("AuthenticationAuthority").isEmpty()) {
+            writes.add(Op.root(MacCommands.deleteAttribute(path, "AuthenticationAuthority")));
+        }
+        if (shadowHash) {
+            writes.add(Op.root(MacCommands.deleteAttribute(path, "ShadowHashData")));
         }
         return writes;
     }

@@ -464,4 +464,27 @@ class FileEditAttackTest {
         // the re-apply's change (the switch taken out) is taken back too: the agent's own edit stays, cagent's hook goes
         assertEquals("{\n  \"disableAllHooks\": true,\n  \"model\": \"sonnet\"\n}\n", after);
     }
+
+    /**
+     * At undo the human's rc file cannot be written safely (a directory stands at the temporary path):
+     * undo keeps the record and the backup, so that once the path is cleared a second undo gives the
+     * file back byte for byte.
+     */
+    @Test
+    void anUndoThatMustWaitForAFixKeepsTheRecordAndTheBackupForASecondUndo() {
+        CoopFixture coop = new CoopFixture();
+        String original = coop.mac.readFile(ZSHRC);
+        coop.apply(umaskPlan());
+        coop.mac.mkdir(ZSHRC + ".cagent-new", HUMAN, "staff", 0755);
+
+        UndoReport first = coop.backend.undo(AGENT);
+
+        assertTrue(first.kept().stream().anyMatch(k -> k.contains(ZSHRC + ".cagent-new is a directory") && k.contains("then undo again")), first::toString);
+        assertTrue(coop.mac.exists("/private/var/db/cagent/" + AGENT + "/journal.jsonl"), "the record stays for the second undo");
+        asUser(coop.mac, "root", "/bin/rmdir", ZSHRC + ".cagent-new");
+        UndoReport second = coop.backend.undo(AGENT);
+        assertTrue(second.succeeded(), second::toString);
+        assertEquals(original, coop.mac.readFile(ZSHRC));
+        assertFalse(coop.mac.exists("/private/var/db/cagent"));
+    }
 }

@@ -419,6 +419,27 @@ class RunnerAndExtensionAttackTest {
         Cages.assertSameState(before, mac.snapshot());
     }
 
+    /** The same under the administrator prompt: reported, and taken back by the second prompt. */
+    @Test
+    void underThePromptAStepThatThrowsWhenReadBackIsRolledBackAndReported() {
+        FakeMac prompted = FakeMac.builder().caller("alice").build();
+        prompted.mkdir(DIR, "root", "wheel", 0755);
+        MacSnapshot stock = prompted.snapshot();
+        TestStep step = new TestStep();
+        Function<List<CommandResult>, List<Command>> normal = step.changes;
+        step.changes = probed -> {
+            if (step.changesCalls > 1) {
+                throw new IllegalStateException("boom on read-back");
+            }
+            return normal.apply(probed);
+        };
+        ApplyReport report = SeedPlans.backend(prompted, Privilege.adminPrompt()).apply(plan(step));
+        assertFalse(report.succeeded());
+        assertTrue(report.toString().contains("failed while reading back"), report::toString);
+        assertTrue(report.rolledBack(), report::toString);
+        Cages.assertSameState(stock, prompted.snapshot());
+    }
+
     /** After such a throw, the record on the machine still lets undo take everything back. */
     @Test
     void afterAThrowOnReadBackUndoStillTakesEverythingBack() {

@@ -153,7 +153,7 @@ final class Dscl {
         String verb = command.get(0).startsWith("-") ? command.get(0).substring(1) : command.get(0);
         List<String> args = command.subList(1, command.size());
         return switch (verb) {
-            case "read" -> read(args, plist);
+            case "read" -> read(process, args, plist);
             case "list" -> list(args);
             case "create", "append", "merge", "delete", "passwd" -> write(process, verb, args);
             default -> throw new Unsupported();
@@ -174,7 +174,10 @@ final class Dscl {
 
     // --- reads -------------------------------------------------------------------------------
 
-    private Outcome read(List<String> args, boolean plist) {
+    /** Read by root alone: a user's password hash ({@code dscl . -read} as anyone else leaves it out). */
+    private static final String ROOT_ONLY = DirectoryServices.fullKey("ShadowHashData");
+
+    private Outcome read(Proc process, List<String> args, boolean plist) {
         if (args.isEmpty()) {
             throw new Unsupported();
         }
@@ -187,10 +190,13 @@ final class Dscl {
         StringBuilder err = new StringBuilder();
         if (args.size() == 1) {
             shown.putAll(record.get());
+            if (!process.isRoot()) {
+                shown.remove(ROOT_ONLY);
+            }
         } else {
             for (String key : args.subList(1, args.size())) {
                 List<String> values = record.get().get(DirectoryServices.fullKey(key));
-                if (values == null) {
+                if (values == null || !process.isRoot() && DirectoryServices.fullKey(key).equals(ROOT_ONLY)) {
                     // (unverified) the exit status of a read that names a missing key
                     err.append("No such key: ").append(key).append('\n');
                 } else {
