@@ -148,8 +148,8 @@ public final class AgentLauncher {
             throw new IllegalArgumentException("program " + Texts.visible(program.get(0)) + " is not an absolute path: give it as one, e.g. /opt/homebrew/bin/claude,"
                     + " so that no PATH lookup decides what runs as the agent");
         }
-        // normalised (no "..", ".", "//" or trailing "/"), so that what the Seatbelt check reads is what runs
-        MacPaths.check("program", program.get(0));
+        // normalised (no "..", ".", "//" or trailing "/"; composed), so that what the Seatbelt check reads is what runs
+        String programPath = MacPaths.check("program", program.get(0));
         UserAccount user = plan.user();
         List<String> argv = new ArrayList<>(List.of(MacCommands.SUDO, "-n", "-u", user.name(), "-H", "--", MacCommands.ENV, "-i"));
         Map<String, String> env = new LinkedHashMap<>();
@@ -168,8 +168,9 @@ public final class AgentLauncher {
         env.putAll(extraEnvironment);
         env.forEach((k, v) -> argv.add(k + "=" + v));
         argv.addAll(List.of(MacCommands.SH, "-c", LAUNCH_SCRIPT, "sh", workingDirectory()));
-        plan.step(SeatbeltProfile.class).ifPresent(profile -> argv.addAll(sandboxed(profile, program.get(0))));
-        argv.addAll(program);
+        plan.step(SeatbeltProfile.class).ifPresent(profile -> argv.addAll(sandboxed(profile, programPath)));
+        argv.add(programPath);
+        argv.addAll(program.subList(1, program.size()));
         return new Command(argv, dev.cagent.exec.Stdin.none(), Map.of(), null, Duration.ofDays(365), Command.Effect.WRITE);
     }
 

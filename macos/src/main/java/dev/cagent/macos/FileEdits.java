@@ -268,7 +268,7 @@ final class FileEdits {
         } catch (CannotTell e) {
             return UndoAction.keep("cagent's part of " + path, e.getMessage() + ": take it out by hand");
         }
-        // an older entry may name the same backup (the same original edited twice): it goes with the last of them
+        // another entry may name the same backup (the same original edited twice): it stays for that one, and goes with the record
         if (!created && ctx.view().stat(backup).isPresent()
                 && ctx.journal().entries().stream().noneMatch(e -> e != entry && backup.equals(e.fields().get("backup")))) {
             writes.add(Op.root(MacCommands.removeFile(backup)));

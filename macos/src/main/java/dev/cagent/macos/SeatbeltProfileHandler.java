@@ -130,7 +130,7 @@ final class SeatbeltProfileHandler implements StepHandler<SeatbeltProfile> {
             String backup = entry.get("backup");
             Optional<String> original = ctx.view().read(backup);
             if (original.isEmpty()) {
-                // a later entry of the same original restored it already and took the backup, or someone removed it
+                // someone removed it (an entry never removes a backup another entry names)
                 return UndoAction.keep("Seatbelt profile " + path, "its backup " + backup + " is gone: the file stays as it is now"
                         + (edited ? "" : ", cagent's profile; restore the earlier one by hand if you had one"));
             }
