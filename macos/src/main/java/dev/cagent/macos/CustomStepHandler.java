@@ -4,11 +4,13 @@ import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 import dev.cagent.CustomStep;
 import dev.cagent.exec.Command;
+import dev.cagent.exec.CommandException;
 import dev.cagent.exec.CommandResult;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 
 /** Runs a third party's {@link MacStep}: its probe, its changes, and (from the journal) its undo. */
 final class CustomStepHandler implements StepHandler<CustomStep> {
@@ -35,7 +37,7 @@ final class CustomStepHandler implements StepHandler<CustomStep> {
         }
         try {
             return changesOf(mac, ctx);
-        } catch (IllegalArgumentException | MachineReadException | dev.cagent.exec.CommandException | java.util.concurrent.CancellationException e) {
+        } catch (IllegalArgumentException | MachineReadException | CommandException | CancellationException e) {
             throw e; // a refusal that names the step, or the machine's own failure, which the engine reports
         } catch (RuntimeException e) {
             throw new IllegalStateException("step '" + step.describe() + "' failed: " + e, e);

@@ -7,6 +7,7 @@ import dev.cagent.Password;
 import dev.cagent.PlanRefusedException;
 import dev.cagent.Step;
 import dev.cagent.exec.Command;
+import dev.cagent.exec.CommandInterruptedException;
 import dev.cagent.exec.CommandResult;
 import dev.cagent.exec.CommandRunner;
 import dev.cagent.exec.ShellQuoting;
@@ -41,6 +42,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.CancellationException;
+import java.util.stream.Collectors;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -434,7 +436,7 @@ final class Engine {
                 } catch (StepFailure | Executor.OpFailedException | MachineReadException e) {
                     reports.add(report(new StepReport(sp.step(), StepOutcome.FAILED, done, ex.since(mark), e.getMessage())));
                     failed = true;
-                } catch (CancellationException | dev.cagent.exec.CommandInterruptedException e) {
+                } catch (CancellationException | CommandInterruptedException e) {
                     throw e; // interrupted: stop where it is, the record lets a later apply or undo finish
                 } catch (RuntimeException e) {
                     // a step's own code (an extension's, say) that throws while reading back: the run is taken back like any failure
@@ -603,7 +605,7 @@ final class Engine {
                     List<Change> left;
                     try {
                         left = sp.handler().diff(sp.step(), s.ctx());
-                    } catch (CancellationException | dev.cagent.exec.CommandInterruptedException e) {
+                    } catch (CancellationException | CommandInterruptedException e) {
                         throw e;
                     } catch (RuntimeException e) {
                         // unreadable, or a step's own code that throws while reading back: the run is taken back like any failure
@@ -950,7 +952,7 @@ final class Engine {
             }
             int completed = (int) stderr.lines().filter(l -> l.contains("cagent: done ")).count();
             // the progress lines told how far it got; the failure itself is the rest
-            String failure = describeFailure(prompt).lines().filter(l -> !l.matches(".*cagent: done \\d+\\s*")).collect(java.util.stream.Collectors.joining("\n"));
+            String failure = describeFailure(prompt).lines().filter(l -> !l.matches(".*cagent: done \\d+\\s*")).collect(Collectors.joining("\n"));
             return new ScriptOutcome(false, completed, failure, false, false);
         }
     }

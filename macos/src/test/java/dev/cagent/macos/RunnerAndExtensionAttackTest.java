@@ -392,9 +392,8 @@ class RunnerAndExtensionAttackTest {
         assertTrue(String.valueOf(e.getMessage()).contains(step.describe()), "which step failed? " + e);
     }
 
-    /** The step's writes ran, then its read-back diff throws: the run must still be reported and rolled back. */
-    @Test
-    void aStepThatThrowsWhenReadBackIsRolledBackAndReported() {
+    /** A step whose changes are computed normally the first time and throw when read back. */
+    private static TestStep throwingOnReadBack() {
         TestStep step = new TestStep();
         Function<List<CommandResult>, List<Command>> normal = step.changes;
         step.changes = probed -> {
@@ -403,6 +402,13 @@ class RunnerAndExtensionAttackTest {
             }
             return normal.apply(probed);
         };
+        return step;
+    }
+
+    /** The step's writes ran, then its read-back diff throws: the run must still be reported and rolled back. */
+    @Test
+    void aStepThatThrowsWhenReadBackIsRolledBackAndReported() {
+        TestStep step = throwingOnReadBack();
         CagePlan plan = plan(step);
         ApplyReport report;
         try {
@@ -425,14 +431,7 @@ class RunnerAndExtensionAttackTest {
         FakeMac prompted = FakeMac.builder().caller("alice").build();
         prompted.mkdir(DIR, "root", "wheel", 0755);
         MacSnapshot stock = prompted.snapshot();
-        TestStep step = new TestStep();
-        Function<List<CommandResult>, List<Command>> normal = step.changes;
-        step.changes = probed -> {
-            if (step.changesCalls > 1) {
-                throw new IllegalStateException("boom on read-back");
-            }
-            return normal.apply(probed);
-        };
+        TestStep step = throwingOnReadBack();
         ApplyReport report = SeedPlans.backend(prompted, Privilege.adminPrompt()).apply(plan(step));
         assertFalse(report.succeeded());
         assertTrue(report.toString().contains("failed while reading back"), report::toString);
@@ -443,14 +442,7 @@ class RunnerAndExtensionAttackTest {
     /** After such a throw, the record on the machine still lets undo take everything back. */
     @Test
     void afterAThrowOnReadBackUndoStillTakesEverythingBack() {
-        TestStep step = new TestStep();
-        Function<List<CommandResult>, List<Command>> normal = step.changes;
-        step.changes = probed -> {
-            if (step.changesCalls > 1) {
-                throw new IllegalStateException("boom on read-back");
-            }
-            return normal.apply(probed);
-        };
+        TestStep step = throwingOnReadBack();
         CagePlan plan = plan(step);
         try {
             backend.apply(plan);
